@@ -1,0 +1,166 @@
+import CTreeSitter
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A node of a syntax tree. A value: cheap to copy; it keeps its tree alive.
+public struct Node: CustomStringConvertible {
+    public let tree: Tree
+    let raw: TSNode
+
+    init(tree: Tree, raw: TSNode) {
+        self.tree = tree
+        self.raw = raw
+    }
+
+    /// The grammar's name for the node, such as `function_definition` or `identifier`; for
+    /// anonymous nodes the token itself, such as `def` or `(`.
+    public var kind: String { String(cString: ts_node_type(raw)) }
+    /// The grammar's numeric id of `kind` (fast to compare).
+    public var symbol: UInt16 { ts_node_symbol(raw) }
+    /// Named nodes are the grammar's rules; anonymous ones are punctuation and keywords.
+    public var isNamed: Bool { ts_node_is_named(raw) }
+    /// An ERROR node: text the parser could not fit into the grammar.
+    public var isError: Bool { ts_node_symbol(raw) == UInt16.max }
+    /// A MISSING node: a token the parser assumed in order to recover (zero width).
+    public var isMissing: Bool { ts_node_is_missing(raw) }
+    /// Whether this node or one below it is an ERROR or MISSING node.
+    public var hasError: Bool { ts_node_has_error(raw) }
+    /// `kind`, with "MISSING" made readable for messages.
+    var displayKind: String { isNamed ? kind : "\"\(kind)\"" }
+
+    /// Byte range in the source as given (offsets count a byte-order mark, if any).
+    public var byteRange: Range<Int> {
+        Int(ts_node_start_byte(raw))..<Int(ts_node_end_byte(raw))
+    }
+    /// Where the node starts: 1-based line, 1-based column in characters.
+    public var start: SourcePosition { tree.source.position(at: Int(ts_node_start_byte(raw))) }
+    /// Where the node ends (exclusive): 1-based line, 1-based column in characters.
+    public var end: SourcePosition { tree.source.position(at: Int(ts_node_end_byte(raw))) }
+    /// The source text of the node.
+    public var text: String { tree.source.text(in: byteRange) }
+
+    public var parent: Node? { wrap(ts_node_parent(raw)) }
+    public var childCount: Int { Int(ts_node_child_count(raw)) }
+    public var namedChildCount: Int { Int(ts_node_named_child_count(raw)) }
+    public func child(at index: Int) -> Node? {
+        guard index >= 0, index < childCount else { return nil }
+        return wrap(ts_node_child(raw, UInt32(index)))
+    }
+    public func namedChild(at index: Int) -> Node? {
+        guard index >= 0, index < namedChildCount else { return nil }
+        return wrap(ts_node_named_child(raw, UInt32(index)))
+    }
+    /// All children, named and anonymous, in order.
+    public var children: [Node] { (0..<childCount).compactMap { child(at: $0) } }
+    /// The named children, in order.
+    public var namedChildren: [Node] { (0..<namedChildCount).compactMap { namedChild(at: $0) } }
+    /// The child in the grammar's field `name`, such as `name`, `body` or `parameters`.
+    public func child(byField name: String) -> Node? {
+        wrap(ts_node_child_by_field_name(raw, name, UInt32(name.utf8.count)))
+    }
+    /// All children in field `name` (some fields, such as `alias`, repeat).
+    public func children(byField name: String) -> [Node] {
+        var out: [Node] = []
+        let cursor = TreeCursor(node: self)
+        guard cursor.gotoFirstChild() else { return out }
+        repeat {
+            if cursor.fieldName == name { out.append(cursor.node) }
+        } while cursor.gotoNextSibling()
+        return out
+    }
+    /// The name of the field that holds this node in its parent, if any.
+    public var fieldName: String? {
+        guard let parent else { return nil }
+        let cursor = TreeCursor(node: parent)
+        guard cursor.gotoFirstChild() else { return nil }
+        repeat {
+            if cursor.node == self { return cursor.fieldName }
+        } while cursor.gotoNextSibling()
+        return nil
+    }
+    public var nextSibling: Node? { wrap(ts_node_next_sibling(raw)) }
+    public var previousSibling: Node? { wrap(ts_node_prev_sibling(raw)) }
+    public var nextNamedSibling: Node? { wrap(ts_node_next_named_sibling(raw)) }
+    public var previousNamedSibling: Node? { wrap(ts_node_prev_named_sibling(raw)) }
+
+    /// The smallest named node that spans the byte range.
+    public func namedDescendant(for range: Range<Int>) -> Node? {
+        wrap(ts_node_named_descendant_for_byte_range(raw, UInt32(range.lowerBound),
+                                                      UInt32(range.upperBound)))
+    }
+
+    /// Calls `body` on this node and every node below it in document order, iteratively (no
+    /// recursion, so 1,000-deep nesting is fine). Return `false` to skip a node's children.
+    public func forEachDescendant(_ body: (Node) throws -> Bool) rethrows {
+        let cursor = TreeCursor(node: self)
+        while true {
+            if try body(cursor.node), cursor.gotoFirstChild() { continue }
+            while !cursor.gotoNextSibling() {
+                guard cursor.gotoParent() else { return }
+            }
+        }
+    }
+
+    /// The node as an S-expression, as tree-sitter prints it (named nodes only).
+    public var sExpression: String {
+        guard let p = ts_node_string(raw) else { return "" }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    public var description: String { "\(kind) [\(start)-\(end)]" }
+
+    private func wrap(_ n: TSNode) -> Node? {
+        ts_node_is_null(n) ? nil : Node(tree: tree, raw: n)
+    }
+}
+
+extension Node: Hashable {
+    public static func == (a: Node, b: Node) -> Bool { a.tree === b.tree && ts_node_eq(a.raw, b.raw) }
+    public func hash(into h: inout Hasher) {
+        h.combine(ObjectIdentifier(tree))
+        h.combine(ts_node_start_byte(raw))
+        h.combine(ts_node_end_byte(raw))
+        h.combine(ts_node_symbol(raw))
+    }
+}
+
+/// A cursor for walking a tree without building child arrays. It remembers field names, which
+/// a bare node does not know.
+public final class TreeCursor {
+    private var cursor: TSTreeCursor
+    private let tree: Tree
+    /// How many levels below the starting node the cursor is.
+    public private(set) var depth = 0
+
+    public init(node: Node) {
+        tree = node.tree
+        cursor = ts_tree_cursor_new(node.raw)
+    }
+
+    deinit { ts_tree_cursor_delete(&cursor) }
+
+    public var node: Node { Node(tree: tree, raw: ts_tree_cursor_current_node(&cursor)) }
+    /// The field name of the current node in its parent, if any.
+    public var fieldName: String? {
+        guard let p = ts_tree_cursor_current_field_name(&cursor) else { return nil }
+        return String(cString: p)
+    }
+    @discardableResult public func gotoFirstChild() -> Bool {
+        guard ts_tree_cursor_goto_first_child(&cursor) else { return false }
+        depth += 1
+        return true
+    }
+    @discardableResult public func gotoNextSibling() -> Bool {
+        ts_tree_cursor_goto_next_sibling(&cursor)
+    }
+    /// Moves to the parent; false at the node the cursor started from.
+    @discardableResult public func gotoParent() -> Bool {
+        guard depth > 0, ts_tree_cursor_goto_parent(&cursor) else { return false }
+        depth -= 1
+        return true
+    }
+}

@@ -1,0 +1,84 @@
+import CTreeSitter
+import CTreeSitterPython
+
+/// Why a parse produced no tree.
+public enum ParseError: Error, Equatable, CustomStringConvertible {
+    /// The parse took longer than the parser's time limit.
+    case timedOut(microseconds: UInt64)
+    /// The grammar could not be loaded into the runtime (an ABI mismatch).
+    case incompatibleGrammar(grammarVersion: UInt32, runtimeVersion: UInt32)
+
+    public var description: String {
+        switch self {
+        case .timedOut(let us):
+            return "parsing took longer than the limit of \(Double(us) / 1_000_000) s"
+        case .incompatibleGrammar(let g, let r):
+            return "the Python grammar has language ABI \(g), which the tree-sitter runtime "
+                + "(ABI \(r)) cannot load; run Scripts/setup"
+        }
+    }
+}
+
+/// Parses Python source into syntax trees with the tree-sitter Python grammar.
+///
+/// A parser is cheap to make and not thread-safe: use one per thread.
+public final class PythonParser {
+    private let parser: OpaquePointer
+
+    /// The grammar, shared by every parser and query.
+    nonisolated(unsafe) static let language: OpaquePointer = tree_sitter_python()
+
+    /// - Parameter timeout: stop parsing after this many microseconds (nil: no limit). The
+    ///   limit guards against pathological input; ordinary files take milliseconds.
+    public init(timeoutMicroseconds: UInt64? = nil) throws(ParseError) {
+        let version = ts_language_version(PythonParser.language)
+        guard version >= TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION,
+              version <= TREE_SITTER_LANGUAGE_VERSION else {
+            throw .incompatibleGrammar(grammarVersion: version,
+                                       runtimeVersion: UInt32(TREE_SITTER_LANGUAGE_VERSION))
+        }
+        parser = ts_parser_new()
+        ts_parser_set_language(parser, PythonParser.language)
+        if let t = timeoutMicroseconds { ts_parser_set_timeout_micros(parser, t) }
+    }
+
+    deinit { ts_parser_delete(parser) }
+
+    /// Parses UTF-8 text.
+    public func parse(_ text: String) throws(ParseError) -> Tree {
+        try parse(SourceText(text))
+    }
+
+    /// Parses bytes (meant to be UTF-8; invalid bytes are reported as a syntax error).
+    public func parse(bytes: [UInt8]) throws(ParseError) -> Tree {
+        try parse(SourceText(bytes: bytes))
+    }
+
+    /// Parses a prepared source text.
+    public func parse(_ source: SourceText) throws(ParseError) -> Tree {
+        // Python reads a lone "\r" as a line break, tree-sitter does not: give the parser a copy
+        // with those made "\n" (same length, so every offset still refers to the original).
+        var input = source.bytes
+        if source.hasLoneCarriageReturns {
+            for i in input.indices where input[i] == 0x0D {
+                if i + 1 >= input.count || input[i + 1] != 0x0A { input[i] = 0x0A }
+            }
+        }
+        // Leave a byte-order mark out of what the parser sees, keeping offsets as given.
+        var ranges = [TSRange(start_point: TSPoint(row: 0, column: UInt32(source.byteOrderMarkLength)),
+                              end_point: TSPoint(row: UInt32.max, column: UInt32.max),
+                              start_byte: UInt32(source.byteOrderMarkLength),
+                              end_byte: UInt32.max)]
+        _ = ts_parser_set_included_ranges(parser, &ranges, 1)
+        let raw: OpaquePointer? = input.withUnsafeBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buf.count, 1)) { p in
+                ts_parser_parse_string(parser, nil, p, UInt32(buf.count))
+            }
+        }
+        guard let raw else {
+            ts_parser_reset(parser)
+            throw .timedOut(microseconds: ts_parser_timeout_micros(parser))
+        }
+        return Tree(raw: raw, source: source)
+    }
+}

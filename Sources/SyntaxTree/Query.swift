@@ -1,0 +1,271 @@
+import CTreeSitter
+import Foundation
+
+/// Why a query could not be compiled. Positions are 1-based within the query's text.
+public struct QueryError: Error, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case syntax, nodeType = "node type", field, capture, structure, language, predicate
+    }
+    public var kind: Kind
+    public var message: String
+    public var line: Int
+    public var column: Int
+
+    public var description: String { "query error at \(line):\(column): \(message)" }
+}
+
+/// One node captured by a query, with the name it was captured under (without the `@`).
+public struct QueryCapture {
+    public let name: String
+    public let index: Int
+    public let node: Node
+}
+
+/// One match of one pattern, after its predicates held.
+public struct QueryMatch {
+    public let patternIndex: Int
+    public let captures: [QueryCapture]
+
+    /// The nodes captured under `name`, in order.
+    public func nodes(_ name: String) -> [Node] {
+        captures.filter { $0.name == name }.map(\.node)
+    }
+    /// The first node captured under `name`.
+    public func node(_ name: String) -> Node? {
+        captures.first { $0.name == name }?.node
+    }
+}
+
+/// A compiled tree-sitter query (S-expression patterns with captures), with the text
+/// predicates that the C library leaves to its host evaluated here:
+/// `#eq?`, `#not-eq?`, `#match?`, `#not-match?`, `#any-of?`, `#not-any-of?`, and the
+/// `#any-eq?`, `#any-not-eq?`, `#any-match?`, `#any-not-match?` forms for quantified captures
+/// (the plain forms must hold for every node of a quantified capture, the `any-` forms for one).
+/// `#set! key "value"` attaches properties to a pattern. Any other predicate is an error.
+///
+/// A compiled query is immutable and can be shared between threads.
+public final class Query: @unchecked Sendable {
+    let raw: OpaquePointer
+    /// The capture names, by capture index.
+    public let captureNames: [String]
+    private let predicates: [[Predicate]]
+    private let properties: [[String: String]]
+
+    public init(_ source: String) throws(QueryError) {
+        var errorOffset: UInt32 = 0
+        var errorType = TSQueryErrorNone
+        let bytes = Array(source.utf8)
+        let made: OpaquePointer? = bytes.withUnsafeBufferPointer { buf in
+            buf.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                    ts_query_new(PythonParser.language, $0, UInt32(buf.count), &errorOffset, &errorType)
+                }
+            } ?? nil
+        }
+        let text = SourceText(bytes: bytes)
+        guard let made else {
+            let p = text.position(at: Int(errorOffset))
+            let kind: QueryError.Kind
+            switch errorType {
+            case TSQueryErrorNodeType: kind = .nodeType
+            case TSQueryErrorField: kind = .field
+            case TSQueryErrorCapture: kind = .capture
+            case TSQueryErrorStructure: kind = .structure
+            case TSQueryErrorLanguage: kind = .language
+            default: kind = .syntax
+            }
+            let rest = String(text.text(in: Int(errorOffset)..<bytes.count).prefix(30))
+            let message = bytes.isEmpty ? "empty query" : "invalid \(kind.rawValue) at \(Tree.quoted(rest, limit: 30))"
+            throw QueryError(kind: kind, message: message, line: p.line, column: p.column)
+        }
+        raw = made
+        var names: [String] = []
+        for i in 0..<ts_query_capture_count(made) {
+            var length: UInt32 = 0
+            let p = ts_query_capture_name_for_id(made, i, &length)!
+            names.append(Query.string(p, length))
+        }
+        captureNames = names
+        var allPredicates: [[Predicate]] = []
+        var allProperties: [[String: String]] = []
+        do {
+            for pattern in 0..<ts_query_pattern_count(made) {
+                let (p, props) = try Query.parsePredicates(made, pattern: pattern, names: names, text: text)
+                allPredicates.append(p)
+                allProperties.append(props)
+            }
+        } catch {
+            ts_query_delete(made)
+            throw error
+        }
+        predicates = allPredicates
+        properties = allProperties
+    }
+
+    deinit { ts_query_delete(raw) }
+
+    public var patternCount: Int { Int(ts_query_pattern_count(raw)) }
+
+    /// Properties that `#set! key "value"` attached to a pattern.
+    public func properties(ofPattern index: Int) -> [String: String] { properties[index] }
+
+    /// The 1-based line in the query's text where pattern `index` starts.
+    public func line(ofPattern index: Int, in source: String) -> Int {
+        let offset = Int(ts_query_start_byte_for_pattern(raw, UInt32(index)))
+        return SourceText(source).line(at: offset)
+    }
+
+    /// The matches of every pattern below `node` (optionally only those touching `byteRange`),
+    /// in document order, with predicates applied.
+    public func matches(in node: Node, byteRange: Range<Int>? = nil) -> [QueryMatch] {
+        var out: [QueryMatch] = []
+        forEachMatch(in: node, byteRange: byteRange) { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` on each match below `node`, streaming.
+    public func forEachMatch(in node: Node, byteRange: Range<Int>? = nil,
+                             _ body: (QueryMatch) throws -> Void) rethrows {
+        let cursor = ts_query_cursor_new()!
+        defer { ts_query_cursor_delete(cursor) }
+        if let r = byteRange {
+            ts_query_cursor_set_byte_range(cursor, UInt32(r.lowerBound), UInt32(r.upperBound))
+        }
+        ts_query_cursor_exec(cursor, raw, node.raw)
+        var match = TSQueryMatch()
+        while ts_query_cursor_next_match(cursor, &match) {
+            var captures: [QueryCapture] = []
+            captures.reserveCapacity(Int(match.capture_count))
+            if let list = match.captures {
+                for i in 0..<Int(match.capture_count) {
+                    let c = list[i]
+                    captures.append(QueryCapture(name: captureNames[Int(c.index)], index: Int(c.index),
+                                                 node: Node(tree: node.tree, raw: c.node)))
+                }
+            }
+            let pattern = Int(match.pattern_index)
+            if predicates[pattern].allSatisfy({ $0.holds(captures) }) {
+                try body(QueryMatch(patternIndex: pattern, captures: captures))
+            }
+        }
+    }
+
+    /// Every capture below `node`, flattened, in document order.
+    public func captures(in node: Node, byteRange: Range<Int>? = nil) -> [QueryCapture] {
+        matches(in: node, byteRange: byteRange).flatMap(\.captures)
+            .sorted { ($0.node.byteRange.lowerBound, $0.index) < ($1.node.byteRange.lowerBound, $1.index) }
+    }
+
+    // MARK: predicates
+
+    private enum Argument { case capture(Int), string(String) }
+
+    private struct Predicate {
+        enum Test {
+            case equal(Argument)
+            case match(NSRegularExpression)
+            case anyOf(Set<String>)
+        }
+        var capture: Int
+        var test: Test
+        var negated: Bool
+        var any: Bool
+
+        func holds(_ captures: [QueryCapture]) -> Bool {
+            let nodes = captures.filter { $0.index == capture }.map(\.node)
+            if nodes.isEmpty { return true }
+            let results = nodes.map { node -> Bool in
+                let text = node.text
+                let result: Bool
+                switch test {
+                case .equal(.string(let s)): result = text == s
+                case .equal(.capture(let other)):
+                    let others = captures.filter { $0.index == other }.map(\.node.text)
+                    result = others.allSatisfy { $0 == text }
+                case .match(let regex):
+                    result = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                case .anyOf(let set): result = set.contains(text)
+                }
+                return result != negated
+            }
+            return any ? results.contains(true) : results.allSatisfy { $0 }
+        }
+    }
+
+    private static func string(_ p: UnsafePointer<CChar>, _ length: UInt32) -> String {
+        p.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
+        }
+    }
+
+    private static func parsePredicates(_ query: OpaquePointer, pattern: UInt32, names: [String],
+                                        text: SourceText) throws(QueryError)
+        -> ([Predicate], [String: String]) {
+        var count: UInt32 = 0
+        let steps = ts_query_predicates_for_pattern(query, pattern, &count)
+        let start = text.position(at: Int(ts_query_start_byte_for_pattern(query, pattern)))
+        func fail(_ message: String) -> QueryError {
+            QueryError(kind: .predicate, message: message, line: start.line, column: start.column)
+        }
+        var predicates: [Predicate] = []
+        var properties: [String: String] = [:]
+        var group: [TSQueryPredicateStep] = []
+        for i in 0..<Int(count) {
+            let step = steps![i]
+            if step.type != TSQueryPredicateStepTypeDone { group.append(step); continue }
+            defer { group = [] }
+            guard let head = group.first, head.type == TSQueryPredicateStepTypeString else {
+                throw fail("a predicate must start with its name")
+            }
+            func value(_ s: TSQueryPredicateStep) -> Argument {
+                var length: UInt32 = 0
+                if s.type == TSQueryPredicateStepTypeCapture { return .capture(Int(s.value_id)) }
+                return .string(string(ts_query_string_value_for_id(query, s.value_id, &length), length))
+            }
+            guard case .string(var name) = value(head) else { throw fail("bad predicate") }
+            let args = group.dropFirst().map(value)
+            if name == "set!" {
+                guard args.count == 2, case .string(let k) = args[0], case .string(let v) = args[1] else {
+                    throw fail("#set! takes a key and a value")
+                }
+                properties[k] = v
+                continue
+            }
+            let original = name
+            guard name.hasSuffix("?") else { throw fail("unknown directive #\(original)") }
+            name.removeLast()
+            var any = false, negated = false
+            if name.hasPrefix("any-") && name != "any-of" { any = true; name.removeFirst(4) }
+            if name.hasPrefix("not-") { negated = true; name.removeFirst(4) }
+            guard let first = args.first, case .capture(let capture) = first else {
+                throw fail("#\(name)? needs a capture as its first argument")
+            }
+            let rest = Array(args.dropFirst())
+            switch name {
+            case "eq":
+                guard rest.count == 1 else { throw fail("#eq? takes a capture and one value") }
+                predicates.append(Predicate(capture: capture, test: .equal(rest[0]), negated: negated, any: any))
+            case "match":
+                guard rest.count == 1, case .string(let pattern) = rest[0] else {
+                    throw fail("#match? takes a capture and a regular expression string")
+                }
+                let regex: NSRegularExpression
+                do { regex = try NSRegularExpression(pattern: pattern) } catch {
+                    throw fail("invalid regular expression \(Tree.quoted(pattern, limit: 40))")
+                }
+                predicates.append(Predicate(capture: capture, test: .match(regex), negated: negated, any: any))
+            case "any-of":
+                var set = Set<String>()
+                for a in rest {
+                    guard case .string(let s) = a else { throw fail("#any-of? takes strings after the capture") }
+                    set.insert(s)
+                }
+                predicates.append(Predicate(capture: capture, test: .anyOf(set), negated: negated, any: false))
+            default:
+                throw fail("unknown predicate #\(original) (Fluke knows #eq?, #match?, #any-of?, "
+                    + "their not- and any- forms, and #set!)")
+            }
+        }
+        return (predicates, properties)
+    }
+}

@@ -158,7 +158,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                     elif task_id in entry_points:
                         entry_point = entry_points[task_id]
                     else:
-                        raise KeyError(f"task_id {task_id!r} not in dataset")
+                        raise LookupError(f"task_id {task_id!r} not in dataset")
                     sanitized = sanitize(code, entry_point)
                     result["solution"] = sanitized
                     if sanitized != code:
@@ -185,4 +185,8 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # e.g. `--output - | head`
+        sys.stderr.close()
+        sys.exit(1)

@@ -1,0 +1,329 @@
+import Foundation
+
+/// Reads candidates from where users keep them, one at a time (nothing is held but the record
+/// at hand):
+///
+/// - a `.py` file: one candidate;
+/// - a folder: every `.py` file below it, in sorted order (hidden folders, `__pycache__` and
+///   virtual environments skipped); files laid out as EvalPlus does, `<model>/<Task_N>/<i>.py`,
+///   get task `Task/N`, completion `i` and that model;
+/// - an EvalPlus samples file (`.jsonl`, or `.jsonl.gz`): one JSON object a line with `task_id`
+///   and `solution`, or `completion` (which is joined to the dataset's prompt), and optionally
+///   `completion_id`, `model`, `entry_point`;
+/// - a bigcode-evaluation-harness `generations.json`: a list with, for each task in dataset
+///   order, a list of generations;
+/// - `-`: standard input, in any of those formats (found by its first byte).
+///
+/// A malformed record or file is reported as an `InputIssue` naming the file and line, and the
+/// others still flow.
+public struct CandidateReader {
+    /// The benchmark the candidates answer: gives prompts (for `completion` records and to know
+    /// which lines the model wrote), entry points, and task ids for bigcode generations.
+    public var problems: ProblemSet?
+    /// The model to name when the input does not (a record's own `model` field wins).
+    public var model: String?
+
+    public init(problems: ProblemSet? = nil, model: String? = nil) {
+        self.problems = problems
+        self.model = model
+    }
+
+    /// What a reader hands on: a candidate, or the reason a record or file was skipped.
+    public enum Item {
+        case candidate(Candidate)
+        case issue(InputIssue)
+    }
+
+    /// Reads every path in order and calls `body` with each candidate or issue. An error thrown
+    /// by `body` stops the reading and is rethrown.
+    public func read(_ paths: [String], _ body: (Item) throws -> Void) rethrows {
+        for path in paths {
+            try read(path, body)
+        }
+    }
+
+    /// The input formats the reader knows.
+    public enum Format: String, Sendable, CaseIterable {
+        case python, jsonl, generations
+    }
+
+    /// Reads one path (a file, a folder, or `-`).
+    public func read(_ path: String, _ body: (Item) throws -> Void) rethrows {
+        var isDir: ObjCBool = false
+        if path != "-" {
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                try body(.issue(InputIssue(path: path, message: "no such file or folder")))
+                return
+            }
+        }
+        if isDir.boolValue {
+            try readFolder(path, body)
+            return
+        }
+        let format: Format
+        do { format = try CandidateReader.format(of: path) } catch {
+            try body(.issue(error))
+            return
+        }
+        switch format {
+        case .python: try readPython(path, layout: nil, body)
+        case .jsonl: try readJSONL(path, body)
+        case .generations: try readGenerations(path, body)
+        }
+    }
+
+    /// The format of a file: by its name where that says it, else by its first bytes.
+    public static func format(of path: String) throws(InputIssue) -> Format {
+        let name = (path as NSString).lastPathComponent.lowercased()
+        if name.hasSuffix(".py") { return .python }
+        if name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.gz") { return .jsonl }
+        // Sniff: JSON Lines start with "{", bigcode generations with "[", anything else is code.
+        let reader = try ChunkReader(path: path)
+        let head = try reader.next(size: 4096) ?? []
+        let first = head.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        if path != "-" && name.hasSuffix(".json") && first != 0x5B {
+            throw InputIssue(path: path, message:
+                "a .json candidate file must be a bigcode generations list (`[[...], ...]`)")
+        }
+        switch first {
+        case 0x7B: return .jsonl
+        case 0x5B: return .generations
+        default: return .python
+        }
+    }
+
+    // MARK: Python files and folders
+
+    /// Task, completion and model of a file in EvalPlus's `<model>/<Task_N>/<i>.py` layout.
+    struct Layout { var taskID: String; var completionID: Int; var model: String? }
+
+    static func evalplusLayout(of path: String) -> Layout? {
+        let parts = path.split(separator: "/").map(String.init)
+        guard parts.count >= 2, let file = parts.last, file.hasSuffix(".py"),
+              let completion = Int(file.dropLast(3)) else { return nil }
+        let taskDir = parts[parts.count - 2]
+        guard let underscore = taskDir.lastIndex(of: "_"),
+              let number = Int(taskDir[taskDir.index(after: underscore)...]),
+              underscore > taskDir.startIndex else { return nil }
+        let model = parts.count >= 3 ? parts[parts.count - 3] : nil
+        return Layout(taskID: "\(taskDir[..<underscore])/\(number)", completionID: completion,
+                      model: model == "." || model == ".." ? nil : model)
+    }
+
+    static let skippedFolders: Set<String> = [
+        "__pycache__", "node_modules", "venv", ".venv", "site-packages", "build", "dist",
+    ]
+
+    private func readFolder(_ root: String, _ body: (Item) throws -> Void) rethrows {
+        for file in CandidateReader.pythonFiles(under: root) {
+            try readPython(file, layout: CandidateReader.evalplusLayout(of: file), body)
+        }
+    }
+
+    /// Every `.py` file below `root`, sorted so that `HumanEval_2` comes before `HumanEval_10`
+    /// and `2.py` before `10.py`.
+    static func pythonFiles(under root: String) -> [String] {
+        var files: [String] = []
+        var stack = [root]
+        let fm = FileManager.default
+        while let dir = stack.popLast() {
+            guard let names = try? fm.contentsOfDirectory(atPath: dir) else { continue }
+            for name in names {
+                let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+                var isDir: ObjCBool = false
+                guard fm.fileExists(atPath: path, isDirectory: &isDir) else { continue }
+                if isDir.boolValue {
+                    if !name.hasPrefix(".") && !skippedFolders.contains(name) { stack.append(path) }
+                } else if name.hasSuffix(".py") {
+                    files.append(path)
+                }
+            }
+        }
+        return files.sorted { naturalOrder($0, $1) }
+    }
+
+    private func readPython(_ path: String, layout: Layout?, _ body: (Item) throws -> Void) rethrows {
+        let bytes: [UInt8]
+        do {
+            bytes = try ChunkReader(path: path).readAll()
+        } catch {
+            try body(.issue(error))
+            return
+        }
+        // Standard input may hold JSON Lines or generations after all.
+        if path == "-", let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }),
+           first == 0x7B || first == 0x5B {
+            try body(.issue(InputIssue(path: path, message:
+                "standard input looks like JSON; pass it as a file to read it as samples")))
+            return
+        }
+        let id = CandidateID(taskID: layout?.taskID, completionID: layout?.completionID,
+                             model: layout?.model ?? model, path: path == "-" ? "<stdin>" : path)
+        var candidate = Candidate(id: id, bytes: bytes)
+        if let taskID = layout?.taskID, let problem = problems?[taskID] {
+            candidate.entryPoint = problem.entryPoint
+            let prompt = Array(problem.prompt.utf8)
+            if !prompt.isEmpty, bytes.starts(with: prompt) { candidate.promptByteCount = prompt.count }
+        }
+        try body(.candidate(candidate))
+    }
+
+    // MARK: EvalPlus samples (JSON Lines)
+
+    private struct Record: Decodable {
+        var taskID: String
+        var solution: String?
+        var completion: String?
+        var completionID: Int?
+        var model: String?
+        var entryPoint: String?
+
+        enum CodingKeys: String, CodingKey {
+            case taskID = "task_id", solution, completion, completionID = "completion_id", model,
+                 entryPoint = "entry_point"
+        }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            taskID = try c.decode(String.self, forKey: .taskID)
+            solution = try c.decodeIfPresent(String.self, forKey: .solution)
+            completion = try c.decodeIfPresent(String.self, forKey: .completion)
+            model = try c.decodeIfPresent(String.self, forKey: .model)
+            entryPoint = try c.decodeIfPresent(String.self, forKey: .entryPoint)
+            if let n = try? c.decodeIfPresent(Int.self, forKey: .completionID) {
+                completionID = n
+            } else if let s = try? c.decodeIfPresent(String.self, forKey: .completionID) {
+                guard let n = Int(s) else {
+                    throw DecodingError.typeMismatch(Int.self, .init(
+                        codingPath: [CodingKeys.completionID], debugDescription: "not a number"))
+                }
+                completionID = n
+            } else {
+                completionID = nil
+            }
+        }
+    }
+
+    private func readJSONL(_ path: String, _ body: (Item) throws -> Void) rethrows {
+        let reader: LineReader
+        do { reader = try LineReader(path: path) } catch {
+            try body(.issue(error))
+            return
+        }
+        let fileModel = model ?? CandidateReader.modelName(fromFile: path)
+        let decoder = JSONDecoder()
+        var nextCompletion: [String: Int] = [:]  // EvalPlus numbers samples per task in order
+        while true {
+            let line: [UInt8]
+            do {
+                guard let l = try reader.next() else { break }
+                line = l
+            } catch {
+                try body(.issue(error))
+                return
+            }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            let issue = { (message: String) in InputIssue(path: path, line: reader.lineNumber, message: message) }
+            let record: Record
+            do {
+                record = try decoder.decode(Record.self, from: Data(line))
+            } catch {
+                try body(.issue(issue("not an EvalPlus sample: \(describe(error))")))
+                continue
+            }
+            let problem = problems?[record.taskID]
+            let text: String
+            var promptBytes: Int? = nil
+            if let solution = record.solution {
+                text = solution
+                if let prompt = problem?.prompt, !prompt.isEmpty, solution.hasPrefix(prompt) {
+                    promptBytes = prompt.utf8.count
+                }
+            } else if let completion = record.completion {
+                guard let problems else {
+                    try body(.issue(issue("has a `completion` but no `solution`: give the dataset "
+                        + "(--dataset) so that it can be joined to the task's prompt")))
+                    continue
+                }
+                guard let problem else {
+                    try body(.issue(issue("task `\(record.taskID)` is not in \(problems.path)")))
+                    continue
+                }
+                text = problem.prompt + completion
+                promptBytes = problem.prompt.utf8.count
+            } else {
+                try body(.issue(issue("has neither `solution` nor `completion`")))
+                continue
+            }
+            let completionID = record.completionID ?? nextCompletion[record.taskID, default: 0]
+            nextCompletion[record.taskID] = max(nextCompletion[record.taskID, default: 0], completionID + 1)
+            let id = CandidateID(taskID: record.taskID, completionID: completionID,
+                                 model: record.model ?? fileModel, path: path, line: reader.lineNumber)
+            try body(.candidate(Candidate(id: id, text: text, promptByteCount: promptBytes,
+                                          entryPoint: problem?.entryPoint ?? record.entryPoint)))
+        }
+    }
+
+    /// The model a samples file is named after: `codegen-16b.jsonl` → `codegen-16b`.
+    static func modelName(fromFile path: String) -> String? {
+        if path == "-" { return nil }
+        var name = (path as NSString).lastPathComponent
+        for suffix in [".gz", ".jsonl", ".json"] where name.hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+        }
+        return name.isEmpty ? nil : name
+    }
+
+    // MARK: bigcode-evaluation-harness generations
+
+    private func readGenerations(_ path: String, _ body: (Item) throws -> Void) rethrows {
+        let fileModel = model ?? CandidateReader.modelName(fromFile: path)
+        let parser: GenerationsParser
+        do { parser = try GenerationsParser(path: path) } catch {
+            try body(.issue(error))
+            return
+        }
+        while true {
+            let next: (task: Int, index: Int, text: String)?
+            do { next = try parser.next() } catch {
+                try body(.issue(error))  // the rest of the file cannot be trusted
+                return
+            }
+            guard let (task, index, text) = next else { return }
+            let problem = problems.flatMap { task < $0.problems.count ? $0.problems[task] : nil }
+            if let problems, problem == nil {
+                try body(.issue(InputIssue(path: path, line: parser.line, message:
+                    "task \(task) is past the end of \(problems.path) (\(problems.problems.count) tasks)")))
+                continue
+            }
+            var candidate = Candidate(
+                id: CandidateID(taskID: problem?.taskID ?? String(task), completionID: index,
+                                model: fileModel, path: path, line: parser.line),
+                text: text, entryPoint: problem?.entryPoint)
+            if let prompt = problem?.prompt, !prompt.isEmpty, text.hasPrefix(prompt) {
+                candidate.promptByteCount = prompt.utf8.count
+            }
+            try body(.candidate(candidate))
+        }
+    }
+}
+
+/// Orders paths so that runs of digits compare as numbers.
+func naturalOrder(_ a: String, _ b: String) -> Bool {
+    var i = a.unicodeScalars.makeIterator(), j = b.unicodeScalars.makeIterator()
+    var x = i.next(), y = j.next()
+    while let cx = x, let cy = y {
+        if ("0"..."9").contains(cx) && ("0"..."9").contains(cy) {
+            var nx = "", ny = ""
+            while let c = x, ("0"..."9").contains(c) { nx.unicodeScalars.append(c); x = i.next() }
+            while let c = y, ("0"..."9").contains(c) { ny.unicodeScalars.append(c); y = j.next() }
+            let tx = nx.drop { $0 == "0" }, ty = ny.drop { $0 == "0" }
+            if tx.count != ty.count { return tx.count < ty.count }
+            if tx != ty { return tx < ty }
+            continue
+        }
+        if cx != cy { return cx.value < cy.value }
+        x = i.next(); y = j.next()
+    }
+    return x == nil && y != nil
+}

@@ -1,0 +1,98 @@
+import CZlib
+import Foundation
+
+/// Reads a file in chunks, gzip-compressed or not (zlib reads plain files as they are), so that
+/// inputs of any size stream through in constant memory.
+final class ChunkReader {
+    private let file: gzFile
+    let path: String
+    private var done = false
+
+    /// Opens `path`, or standard input for "-".
+    init(path: String) throws(InputIssue) {
+        self.path = path
+        let handle: gzFile?
+        if path == "-" {
+            handle = gzdopen(dup(0), "rb")
+        } else {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                throw InputIssue(path: path, message: "is a folder, not a file")
+            }
+            handle = gzopen(path, "rb")
+        }
+        guard let handle else {
+            throw InputIssue(path: path, message: String(cString: strerror(errno)))
+        }
+        gzbuffer(handle, 1 << 17)
+        file = handle
+    }
+
+    deinit { gzclose(file) }
+
+    /// The next chunk of at most `size` bytes, or nil at the end.
+    func next(size: Int = 1 << 16) throws(InputIssue) -> [UInt8]? {
+        if done { return nil }
+        var buffer = [UInt8](repeating: 0, count: size)
+        let n = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32(size)) }
+        if n < 0 {
+            var code: Int32 = 0
+            let message = String(cString: gzerror(file, &code))
+            throw InputIssue(path: path, message: "cannot read: \(message)")
+        }
+        if n == 0 { done = true; return nil }
+        buffer.removeSubrange(Int(n)...)
+        return buffer
+    }
+
+    /// The whole rest of the file.
+    func readAll() throws(InputIssue) -> [UInt8] {
+        var all: [UInt8] = []
+        while let chunk = try next(size: 1 << 18) { all += chunk }
+        return all
+    }
+}
+
+/// Splits a chunked file into lines (without terminators), numbering them from 1.
+final class LineReader {
+    private let chunks: ChunkReader
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var scanned = 0  // bytes before this index hold no newline after `position`
+    private(set) var lineNumber = 0
+    private var atEnd = false
+
+    init(path: String) throws(InputIssue) {
+        chunks = try ChunkReader(path: path)
+    }
+
+    var path: String { chunks.path }
+
+    /// The next line, or nil at the end of the file.
+    func next() throws(InputIssue) -> [UInt8]? {
+        while true {
+            if let nl = buffer[max(position, scanned)...].firstIndex(of: 0x0A) {
+                var end = nl
+                if end > position && buffer[end - 1] == 0x0D { end -= 1 }
+                let line = Array(buffer[position..<end])
+                position = nl + 1
+                lineNumber += 1
+                return line
+            }
+            if atEnd {
+                guard position < buffer.count else { return nil }
+                let line = Array(buffer[position...])
+                position = buffer.count
+                lineNumber += 1
+                return line
+            }
+            scanned = buffer.count
+            if position > 0 {
+                buffer.removeSubrange(0..<position)
+                scanned -= position
+                position = 0
+            }
+            if let chunk = try chunks.next() { buffer += chunk } else { atEnd = true }
+        }
+    }
+}

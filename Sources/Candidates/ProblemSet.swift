@@ -1,0 +1,109 @@
+import Foundation
+
+/// One benchmark problem in EvalPlus's format (HumanEval+, MBPP+, or a user's own set such as
+/// `Samples/problems.jsonl`). The inputs are left in the file: the verifier reads them there.
+public struct Problem: Sendable, Decodable {
+    public var taskID: String
+    /// What the model is shown: imports, the signature and the docstring (HumanEval), or the
+    /// task as a docstring (MBPP).
+    public var prompt: String
+    /// The function under test.
+    public var entryPoint: String
+    public var canonicalSolution: String?
+    /// Float tolerance for comparing outputs (0: exact).
+    public var atol: Double
+
+    enum CodingKeys: String, CodingKey {
+        case taskID = "task_id", prompt, entryPoint = "entry_point",
+             canonicalSolution = "canonical_solution", atol
+    }
+
+    public init(taskID: String, prompt: String, entryPoint: String,
+                canonicalSolution: String? = nil, atol: Double = 0) {
+        self.taskID = taskID
+        self.prompt = prompt
+        self.entryPoint = entryPoint
+        self.canonicalSolution = canonicalSolution
+        self.atol = atol
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        taskID = try c.decode(String.self, forKey: .taskID)
+        prompt = try c.decode(String.self, forKey: .prompt)
+        entryPoint = try c.decode(String.self, forKey: .entryPoint)
+        canonicalSolution = try c.decodeIfPresent(String.self, forKey: .canonicalSolution)
+        // EvalPlus writes atol as a number or as a string.
+        if let d = try? c.decodeIfPresent(Double.self, forKey: .atol) {
+            atol = d
+        } else if let s = try? c.decodeIfPresent(String.self, forKey: .atol), let d = Double(s) {
+            atol = d
+        } else {
+            atol = 0
+        }
+    }
+}
+
+/// A benchmark's problems, by task id, in file order.
+public struct ProblemSet: Sendable {
+    public private(set) var problems: [Problem] = []
+    private var index: [String: Int] = [:]
+    /// Where the set was read from.
+    public let path: String
+
+    public init(problems: [Problem], path: String = "<memory>") {
+        self.path = path
+        for p in problems { add(p) }
+    }
+
+    private mutating func add(_ p: Problem) {
+        if let i = index[p.taskID] { problems[i] = p } else {
+            index[p.taskID] = problems.count
+            problems.append(p)
+        }
+    }
+
+    public subscript(taskID: String) -> Problem? { index[taskID].map { problems[$0] } }
+
+    /// Reads an EvalPlus dataset (`.jsonl` or `.jsonl.gz`). A malformed line is an error that
+    /// names the file and line: a problem set must be whole to be trusted.
+    public static func load(path: String) throws(InputIssue) -> ProblemSet {
+        let reader = try LineReader(path: path)
+        var set = ProblemSet(problems: [], path: path)
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true  // EvalPlus writes Infinity and NaN in some inputs
+        while let line = try reader.next() {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            do {
+                set.add(try decoder.decode(Problem.self, from: Data(line)))
+            } catch {
+                throw InputIssue(path: path, line: reader.lineNumber,
+                                 message: "not a problem in EvalPlus format: \(describe(error))")
+            }
+        }
+        if set.problems.isEmpty { throw InputIssue(path: path, message: "holds no problems") }
+        return set
+    }
+}
+
+/// A short, readable account of a decoding error.
+func describe(_ error: Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, _):
+        return "no field `\(key.stringValue)`"
+    case DecodingError.typeMismatch(let type, let context):
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return "field `\(path)` is not \(type == String.self ? "a string" : "a \(type)")"
+    case DecodingError.valueNotFound(_, let context):
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return "field `\(path)` is null"
+    case DecodingError.dataCorrupted(let context):
+        if let underlying = context.underlyingError as NSError?,
+           let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
+            return "invalid JSON (\(detail))"
+        }
+        return "invalid JSON"
+    default:
+        return "\(error)"
+    }
+}

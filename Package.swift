@@ -35,6 +35,10 @@ let package = Package(
         .executableTarget(name: "fluke-bench", dependencies: ["SyntaxTree", "Candidates", "Sanitizer"],
                           path: "Benchmarks/fluke-bench"),
 
+        .testTarget(name: "SyntaxTreeTests", dependencies: ["SyntaxTree"]),
+        .testTarget(name: "CandidatesTests", dependencies: ["Candidates"]),
+        .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "SyntaxTree", "Candidates"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["fluke"]),
         
         
         

@@ -60,26 +60,30 @@ public struct CandidateReader {
             try readFolder(path, body)
             return
         }
+        let chunks: ChunkReader
         let format: Format
-        do { format = try CandidateReader.format(of: path) } catch {
+        do {
+            chunks = try ChunkReader(path: path)
+            format = try CandidateReader.format(of: path, chunks)
+        } catch {
             try body(.issue(error))
             return
         }
         switch format {
-        case .python: try readPython(path, layout: nil, body)
-        case .jsonl: try readJSONL(path, body)
-        case .generations: try readGenerations(path, body)
+        case .python: try readPython(chunks, layout: nil, body)
+        case .jsonl: try readJSONL(chunks, body)
+        case .generations: try readGenerations(chunks, body)
         }
     }
 
-    /// The format of a file: by its name where that says it, else by its first bytes.
-    public static func format(of path: String) throws(InputIssue) -> Format {
+    /// The format of a file: by its name where that says it, else by its first bytes (which
+    /// stay in `chunks` for the reader).
+    static func format(of path: String, _ chunks: ChunkReader) throws(InputIssue) -> Format {
         let name = (path as NSString).lastPathComponent.lowercased()
         if name.hasSuffix(".py") { return .python }
         if name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.gz") { return .jsonl }
         // Sniff: JSON Lines start with "{", bigcode generations with "[", anything else is code.
-        let reader = try ChunkReader(path: path)
-        let head = try reader.next(size: 4096) ?? []
+        let head = try chunks.peek(size: 4096)
         let first = head.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         if path != "-" && name.hasSuffix(".json") && first != 0x5B {
             throw InputIssue(path: path, message:
@@ -116,7 +120,12 @@ public struct CandidateReader {
 
     private func readFolder(_ root: String, _ body: (Item) throws -> Void) rethrows {
         for file in CandidateReader.pythonFiles(under: root) {
-            try readPython(file, layout: CandidateReader.evalplusLayout(of: file), body)
+            let chunks: ChunkReader
+            do { chunks = try ChunkReader(path: file) } catch {
+                try body(.issue(error))
+                continue
+            }
+            try readPython(chunks, layout: CandidateReader.evalplusLayout(of: file), body)
         }
     }
 
@@ -142,19 +151,13 @@ public struct CandidateReader {
         return files.sorted { naturalOrder($0, $1) }
     }
 
-    private func readPython(_ path: String, layout: Layout?, _ body: (Item) throws -> Void) rethrows {
+    private func readPython(_ chunks: ChunkReader, layout: Layout?, _ body: (Item) throws -> Void) rethrows {
+        let path = chunks.path
         let bytes: [UInt8]
         do {
-            bytes = try ChunkReader(path: path).readAll()
+            bytes = try chunks.readAll()
         } catch {
             try body(.issue(error))
-            return
-        }
-        // Standard input may hold JSON Lines or generations after all.
-        if path == "-", let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }),
-           first == 0x7B || first == 0x5B {
-            try body(.issue(InputIssue(path: path, message:
-                "standard input looks like JSON; pass it as a file to read it as samples")))
             return
         }
         let id = CandidateID(taskID: layout?.taskID, completionID: layout?.completionID,
@@ -204,12 +207,9 @@ public struct CandidateReader {
         }
     }
 
-    private func readJSONL(_ path: String, _ body: (Item) throws -> Void) rethrows {
-        let reader: LineReader
-        do { reader = try LineReader(path: path) } catch {
-            try body(.issue(error))
-            return
-        }
+    private func readJSONL(_ chunks: ChunkReader, _ body: (Item) throws -> Void) rethrows {
+        let path = chunks.path
+        let reader = LineReader(chunks)
         let fileModel = model ?? CandidateReader.modelName(fromFile: path)
         let decoder = JSONDecoder()
         var nextCompletion: [String: Int] = [:]  // EvalPlus numbers samples per task in order
@@ -276,13 +276,10 @@ public struct CandidateReader {
 
     // MARK: bigcode-evaluation-harness generations
 
-    private func readGenerations(_ path: String, _ body: (Item) throws -> Void) rethrows {
+    private func readGenerations(_ chunks: ChunkReader, _ body: (Item) throws -> Void) rethrows {
+        let path = chunks.path
         let fileModel = model ?? CandidateReader.modelName(fromFile: path)
-        let parser: GenerationsParser
-        do { parser = try GenerationsParser(path: path) } catch {
-            try body(.issue(error))
-            return
-        }
+        let parser = GenerationsParser(chunks)
         while true {
             let next: (task: Int, index: Int, text: String)?
             do { next = try parser.next() } catch {

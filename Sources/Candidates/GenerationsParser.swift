@@ -14,8 +14,8 @@ final class GenerationsParser {
     private enum State { case start, taskListOrEnd, itemOrEndOfTask, afterItem, afterTask, done }
     private var state = State.start
 
-    init(path: String) throws(InputIssue) {
-        chunks = try ChunkReader(path: path)
+    init(_ chunks: ChunkReader) {
+        self.chunks = chunks
     }
 
     private func fail(_ message: String) -> InputIssue {

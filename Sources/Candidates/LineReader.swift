@@ -7,6 +7,7 @@ final class ChunkReader {
     private let file: gzFile
     let path: String
     private var done = false
+    private var pending: [UInt8] = []  // bytes peeked at and not handed on yet
 
     /// Opens `path`, or standard input for "-".
     init(path: String) throws(InputIssue) {
@@ -30,8 +31,22 @@ final class ChunkReader {
 
     deinit { gzclose(file) }
 
+    /// Up to `size` leading bytes, which `next` still hands on (to sniff a format).
+    func peek(size: Int) throws(InputIssue) -> [UInt8] {
+        while pending.count < size, let chunk = try read(size: size - pending.count) { pending += chunk }
+        return pending
+    }
+
     /// The next chunk of at most `size` bytes, or nil at the end.
     func next(size: Int = 1 << 16) throws(InputIssue) -> [UInt8]? {
+        if !pending.isEmpty {
+            defer { pending = [] }
+            return pending
+        }
+        return try read(size: size)
+    }
+
+    private func read(size: Int) throws(InputIssue) -> [UInt8]? {
         if done { return nil }
         var buffer = [UInt8](repeating: 0, count: size)
         let n = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32(size)) }
@@ -62,8 +77,8 @@ final class LineReader {
     private(set) var lineNumber = 0
     private var atEnd = false
 
-    init(path: String) throws(InputIssue) {
-        chunks = try ChunkReader(path: path)
+    init(_ chunks: ChunkReader) {
+        self.chunks = chunks
     }
 
     var path: String { chunks.path }

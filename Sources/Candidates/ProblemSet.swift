@@ -68,7 +68,7 @@ public struct ProblemSet: Sendable {
     /// Reads an EvalPlus dataset (`.jsonl` or `.jsonl.gz`). A malformed line is an error that
     /// names the file and line: a problem set must be whole to be trusted.
     public static func load(path: String) throws(InputIssue) -> ProblemSet {
-        let reader = try LineReader(path: path)
+        let reader = LineReader(try ChunkReader(path: path))
         var set = ProblemSet(problems: [], path: path)
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true  // EvalPlus writes Infinity and NaN in some inputs

@@ -60,12 +60,20 @@ struct Document {
     /// Removes the lines at the given 0-based indices and reports them as removals of `kind`,
     /// one per run of consecutive input lines (blank lines alone are not reported).
     mutating func remove(_ indices: Set<Int>, as kind: Removal.Kind) -> [Removal] {
+        remove(Dictionary(uniqueKeysWithValues: indices.map { ($0, kind) }))
+    }
+
+    /// Removes lines (0-based indices, each with the reason it goes) in one pass, and reports
+    /// one removal per run of consecutive input lines of the same kind.
+    mutating func remove(_ lines: [Int: Removal.Kind]) -> [Removal] {
         var removals: [Removal] = []
         var current: Removal? = nil
-        for k in indices.sorted() where k < lines.count {
-            let line = lines[k]
-            let blank = line.allSatisfy { $0 == " " || $0 == "\t" }
-            if var r = current, origin[k] <= r.lastLine + 1 || blank {
+        var previous = Int.min  // input line of the last index looked at, blank or not
+        for k in lines.keys.sorted() where k < self.lines.count {
+            let kind = lines[k]!
+            let blank = self.lines[k].allSatisfy { $0 == " " || $0 == "\t" }
+            defer { previous = origin[k] }
+            if var r = current, origin[k] == previous + 1, r.kind == kind || blank {
                 if !blank { r.lastLine = origin[k] }
                 current = r
                 continue
@@ -73,15 +81,15 @@ struct Document {
             if blank { continue }
             if let r = current { removals.append(r) }
             current = Removal(kind: kind, firstLine: origin[k], lastLine: origin[k],
-                              excerpt: Document.excerpt(line))
+                              excerpt: Document.excerpt(self.lines[k]))
         }
         if let r = current { removals.append(r) }
         var kept: [Substring] = [], keptOrigin: [Int] = []
-        for k in lines.indices where !indices.contains(k) {
-            kept.append(lines[k])
+        for k in self.lines.indices where lines[k] == nil {
+            kept.append(self.lines[k])
             keptOrigin.append(origin[k])
         }
-        lines = kept
+        self.lines = kept
         origin = keptOrigin
         return removals
     }

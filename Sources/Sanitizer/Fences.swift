@@ -41,17 +41,12 @@ struct FenceBlock {
         let kept = Set(origin)
         var fence: Set<Int> = [open]
         if let close { fence.insert(close) }
-        var gone: [Removal.Kind: Set<Int>] = [:]
+        var gone: [Int: Removal.Kind] = [:]
         for k in doc.lines.indices where !kept.contains(doc.origin[k]) {
-            let kind: Removal.Kind = fence.contains(k) ? .fence : k < promptLines ? .prompt : .prose
-            gone[kind, default: []].insert(k)
+            gone[k] = fence.contains(k) ? .fence : k < promptLines ? .prompt : .prose
         }
-        var removals: [Removal] = []
-        for (kind, indices) in gone {
-            var copy = doc
-            removals += copy.remove(indices, as: kind)
-        }
-        return (Document(lines: lines, origin: origin), removals)
+        var copy = doc
+        return (Document(lines: lines, origin: origin), copy.remove(gone))
     }
 }
 

@@ -28,6 +28,10 @@ public struct Removal: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The first removed line, shortened.
     public var excerpt: String
 
+    enum CodingKeys: String, CodingKey {
+        case kind, firstLine = "first_line", lastLine = "last_line", excerpt
+    }
+
     public var description: String {
         let lines = firstLine == lastLine ? "line \(firstLine)" : "lines \(firstLine)-\(lastLine)"
         return "\(lines): \(kind.rawValue): \(excerpt)"
@@ -110,10 +114,7 @@ public struct Sanitizer {
         if options.keepOnlyEntryPointDependencies, entryPoint != nil {
             drop.merge(plan.unusedDefinitions(keeping: drop)) { a, _ in a }
         }
-        for kind in Removal.Kind.allCases {
-            let lines = Set(drop.filter { $0.value == kind }.keys)
-            if !lines.isEmpty { removals += doc.remove(lines, as: kind) }
-        }
+        removals += doc.remove(drop)
 
         let code = doc.trimmedCode
         let finalTree = try parser.parse(code)
@@ -137,7 +138,9 @@ public struct Sanitizer {
         guard let firstError = tree.syntaxErrors.first else { return nil }
         let errorLine = doc.lineIndex(ofTreeLine: firstError.start.line)
         var budget = 4 * doc.byteCount + 1_000_000
-        var k = min(errorLine, doc.lines.count)
+        // Cut at the first error, or further down when the parser placed the error's start in
+        // the prompt although the model's text caused it.
+        var k = max(min(errorLine, doc.lines.count), min(promptLines, doc.lines.count))
         var tries = 0
         while k >= max(promptLines, 1) && budget > 0 {
             let prefix = doc.prefix(k)

@@ -28,15 +28,33 @@ public final class Tree {
         try root.forEachDescendant(body)
     }
 
-    /// Whether the source parses cleanly: no ERROR or MISSING node, no NUL byte and valid UTF-8.
+    /// Whether the source is valid Python as far as the parser can tell: no ERROR or MISSING
+    /// node, no empty block, no NUL byte, valid UTF-8.
     public var hasSyntaxErrors: Bool {
-        ts_node_has_error(ts_tree_root_node(raw)) || source.firstNulOffset != nil
-            || source.firstInvalidUTF8Offset != nil
+        if ts_node_has_error(ts_tree_root_node(raw)) || source.firstNulOffset != nil
+            || source.firstInvalidUTF8Offset != nil { return true }
+        return firstEmptyBlock() != nil
+    }
+
+    /// A `block` with no statement in it (only comments, or nothing): tree-sitter accepts it,
+    /// Python does not ("expected an indented block").
+    private func firstEmptyBlock() -> Node? {
+        var found: Node? = nil
+        forEachNode { node in
+            if found != nil { return false }
+            if node.kind == "block" && node.namedChildren.allSatisfy({ $0.kind == "comment" }) {
+                found = node
+                return false
+            }
+            return true
+        }
+        return found
     }
 
     /// The syntax errors in the source, in document order: every outermost ERROR node
-    /// (unexpected text), every MISSING node (a token the parser had to assume), a NUL byte and
-    /// the first byte that is not valid UTF-8 (Python refuses both).
+    /// (unexpected text), every MISSING node (a token the parser had to assume), every block
+    /// with no statement, a NUL byte and the first byte that is not valid UTF-8 (Python refuses
+    /// both).
     public var syntaxErrors: [SyntaxError] {
         var errors: [SyntaxError] = []
         if let offset = source.firstInvalidUTF8Offset {
@@ -48,6 +66,15 @@ public final class Tree {
             let p = source.position(at: offset)
             errors.append(SyntaxError(kind: .nulByte, message: "source contains a NUL byte",
                                       start: p, end: source.position(at: offset + 1)))
+        }
+        forEachNode { node in
+            if node.kind == "block" && node.namedChildren.allSatisfy({ $0.kind == "comment" }) {
+                // Point at the line after the header, where Python expects the body.
+                let at = node.parent.map { p in p.children.last { $0.kind == ":" }?.end ?? node.start } ?? node.start
+                errors.append(SyntaxError(kind: .emptyBlock, message: "expected an indented block",
+                                          start: at, end: node.end))
+            }
+            return true
         }
         if ts_node_has_error(ts_tree_root_node(raw)) {
             forEachNode { node in
@@ -121,7 +148,8 @@ public final class Tree {
 /// A place where the source is not valid Python.
 public struct SyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
-        case unexpected, missing, nulByte = "nul-byte", invalidUTF8 = "invalid-utf8"
+        case unexpected, missing, emptyBlock = "empty-block", nulByte = "nul-byte",
+             invalidUTF8 = "invalid-utf8"
     }
     public var kind: Kind
     public var message: String

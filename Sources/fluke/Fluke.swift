@@ -14,6 +14,21 @@ struct Fluke: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Parse.self, Sanitize.self])
+
+    /// Exit codes as Ruff's: 0 clean, 1 findings (set by each command), 2 usage or input error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(withError: code)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
+            FileHandle.standardError.write(Data("fluke: error: \(fullMessage(for: error))\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+
 }
 
 /// Options every command that reads candidates shares.

@@ -31,6 +31,10 @@ struct Sanitize: ParsableCommand {
     @Flag(help: "Keep only imports, the entry point and the definitions it needs.")
     var entryPointOnly = false
 
+    @Option(help: ArgumentHelp("The function under test, for candidates whose input does not name it.",
+                               valueName: "name"))
+    var entryPoint: String?
+
     @Flag(name: [.short, .long], help: "Do not list what was removed.")
     var quiet = false
 
@@ -41,6 +45,7 @@ struct Sanitize: ParsableCommand {
         let asCode = format == .code || (format == .auto && single)
         let out = try OutputSink(path: output)
         var total = 0, changed = 0
+        var warnedNoEntryPoint = false
         var byKind: [Removal.Kind: Int] = [:]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -53,8 +58,13 @@ struct Sanitize: ParsableCommand {
                 let prompt = candidate.promptByteCount.map {
                     String(decoding: candidate.bytes[0..<$0], as: UTF8.self)
                 }
-                let result = try sanitizer.sanitize(candidate.text, prompt: prompt,
-                                                    entryPoint: candidate.entryPoint)
+                let entry = candidate.entryPoint ?? entryPoint
+                if entryPointOnly && entry == nil && !warnedNoEntryPoint {
+                    warnedNoEntryPoint = true
+                    Diagnostics.note("fluke: warning: \(candidate.id): no entry point known (give --dataset "
+                                     + "or --entry-point); --entry-point-only keeps everything for such candidates")
+                }
+                let result = try sanitizer.sanitize(candidate.text, prompt: prompt, entryPoint: entry)
                 if !result.removals.isEmpty { changed += 1 }
                 for r in result.removals { byKind[r.kind, default: 0] += 1 }
                 if !quiet {

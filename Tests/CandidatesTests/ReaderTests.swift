@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+@testable import Candidates
+
+/// A temporary folder that removes itself.
+final class TempDir {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "fluke-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    @discardableResult
+    func write(_ name: String, _ text: String) -> String { write(name, bytes: Array(text.utf8)) }
+    @discardableResult
+    func write(_ name: String, bytes: [UInt8]) -> String {
+        let full = path + "/" + name
+        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
+                                                 withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        return full
+    }
+}
+
+func readAll(_ reader: CandidateReader, _ paths: [String]) -> ([Candidate], [InputIssue]) {
+    var candidates: [Candidate] = [], issues: [InputIssue] = []
+    reader.read(paths) { item in
+        switch item {
+        case .candidate(let c): candidates.append(c)
+        case .issue(let i): issues.append(i)
+        }
+    }
+    return (candidates, issues)
+}
+
+let prompt = "def add(a, b):\n    \"\"\"Add.\"\"\"\n"
+let problems = ProblemSet(problems: [
+    Problem(taskID: "Toy/0", prompt: prompt, entryPoint: "add"),
+    Problem(taskID: "Toy/1", prompt: "def neg(a):\n", entryPoint: "neg"),
+], path: "toy.jsonl")
+
+@Suite struct ReaderTests {
+    @Test func singlePythonFile() throws {
+        let dir = TempDir()
+        let path = dir.write("a.py", "x = 1\n")
+        let (cs, issues) = readAll(CandidateReader(), [path])
+        #expect(issues.isEmpty)
+        #expect(cs.count == 1)
+        #expect(cs[0].id.path == path && cs[0].id.taskID == nil)
+        #expect(cs[0].text == "x = 1\n")
+        #expect(cs[0].firstModelLine == 1)
+    }
+
+    @Test func folderIsRecursiveSortedAndReadsTheEvalPlusLayout() throws {
+        let dir = TempDir()
+        dir.write("codegen/Toy_1/0.py", "def neg(a):\n    return -a\n")
+        dir.write("codegen/Toy_0/10.py", prompt + "    return a + b\n")
+        dir.write("codegen/Toy_0/2.py", prompt + "    return a - b\n")
+        dir.write("codegen/Toy_0/notes.txt", "ignored")
+        dir.write("codegen/__pycache__/x.py", "ignored")
+        dir.write("codegen/.hidden/y.py", "ignored")
+        dir.write("loose/script.py", "print(1)\n")
+        let (cs, issues) = readAll(CandidateReader(problems: problems), [dir.path])
+        #expect(issues.isEmpty)
+        #expect(cs.map { $0.id.description } == ["codegen:Toy/0#2", "codegen:Toy/0#10", "codegen:Toy/1#0",
+                                                 dir.path + "/loose/script.py"])
+        #expect(cs[0].entryPoint == "add")
+        #expect(cs[0].promptByteCount == prompt.utf8.count)
+        #expect(cs[0].firstModelLine == 3)
+        #expect(!cs[0].isModelWritten(line: 2) && cs[0].isModelWritten(line: 3))
+        #expect(cs[3].id.model == nil && cs[3].id.taskID == nil)
+    }
+
+    @Test func evalplusSamplesWithSolutionAndCompletion() throws {
+        let dir = TempDir()
+        let lines = [
+            #"{"task_id": "Toy/0", "solution": "def add(a, b):\n    \"\"\"Add.\"\"\"\n    return a + b\n"}"#,
+            #"{"task_id": "Toy/0", "completion": "    return b + a\n", "model": "m2"}"#,
+            #"{"task_id": "Toy/1", "completion_id": "7", "solution": "def neg(a): return -a\n"}"#,
+        ]
+        let path = dir.write("my-model.jsonl", lines.joined(separator: "\n") + "\n")
+        let (cs, issues) = readAll(CandidateReader(problems: problems), [path])
+        #expect(issues.isEmpty)
+        #expect(cs.count == 3)
+        #expect(cs[0].id == CandidateID(taskID: "Toy/0", completionID: 0, model: "my-model", path: path, line: 1))
+        #expect(cs[0].promptByteCount == prompt.utf8.count)
+        #expect(cs[1].text == prompt + "    return b + a\n")
+        #expect(cs[1].id.completionID == 1 && cs[1].id.model == "m2")
+        #expect(cs[1].promptByteCount == prompt.utf8.count)
+        #expect(cs[1].entryPoint == "add")
+        #expect(cs[2].id.completionID == 7)
+        #expect(cs[2].promptByteCount == nil)  // the solution does not start with the prompt
+    }
+
+    @Test func malformedLinesAreReportedWithTheirLineAndTheRestStillFlows() throws {
+        let dir = TempDir()
+        let lines = [
+            #"{"task_id": "Toy/0", "solution": "x = 1\n"}"#,
+            #"{"task_id": "Toy/0", "solution": "#,
+            #"{"solution": "y = 2\n"}"#,
+            #"{"task_id": "Toy/0", "completion": "    pass\n"}"#,
+            "",
+            #"{"task_id": "Toy/9", "solution": 3}"#,
+            #"{"task_id": "Toy/0", "solution": "z = 3\n"}"#,
+        ]
+        let path = dir.write("s.jsonl", lines.joined(separator: "\n"))
+        let (cs, issues) = readAll(CandidateReader(), [path])
+        #expect(cs.map(\.text) == ["x = 1\n", "z = 3\n"])
+        #expect(cs.map { $0.id.line } == [1, 7])
+        #expect(issues.map(\.line) == [2, 3, 4, 6])
+        #expect(issues.allSatisfy { $0.path == path })
+        #expect(issues[0].description.hasPrefix("\(path):2: not an EvalPlus sample: invalid JSON"))
+        #expect(issues[1].message.contains("task_id"))
+        #expect(issues[2].message.contains("--dataset"))
+        #expect(issues[3].message.contains("solution"))
+    }
+
+    @Test func gzippedSamples() throws {
+        let dir = TempDir()
+        let plain = dir.write("m.jsonl", #"{"task_id": "Toy/0", "solution": "x = 1\n"}"# + "\n")
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gz.arguments = ["-k", plain]
+        try gz.run()
+        gz.waitUntilExit()
+        let (cs, issues) = readAll(CandidateReader(), [plain + ".gz"])
+        #expect(issues.isEmpty)
+        #expect(cs.map(\.text) == ["x = 1\n"])
+        #expect(cs[0].id.model == "m")
+    }
+
+    @Test func bigcodeGenerationsStreamWithEscapesAndDatasetTaskIDs() throws {
+        let dir = TempDir()
+        let json = #"""
+            [["def add(a, b):\n    \"\"\"Add.\"\"\"\n    return a + b\n", "x = '\u00e9\ud83d\ude00\t'"],
+             [],
+             ["def neg(a):\n    return -a\n"]]
+            """#
+        let path = dir.write("generations.json", json)
+        let two = ProblemSet(problems: problems.problems + [Problem(taskID: "Toy/2", prompt: "", entryPoint: "z")])
+        let (cs, issues) = readAll(CandidateReader(problems: two), [path])
+        #expect(issues.isEmpty)
+        #expect(cs.map { $0.id.taskID } == ["Toy/0", "Toy/0", "Toy/2"])
+        #expect(cs.map { $0.id.completionID } == [0, 1, 0])
+        #expect(cs[1].text == "x = 'é😀\t'")
+        #expect(cs[0].promptByteCount == prompt.utf8.count)
+        #expect(cs[2].id.line == 3)
+        let (plain, _) = readAll(CandidateReader(), [path])
+        #expect(plain.map { $0.id.taskID } == ["0", "0", "2"])
+    }
+
+    @Test func brokenGenerationsReportWhere() throws {
+        let dir = TempDir()
+        let path = dir.write("generations.json", "[[\"a\", \"b\"],\n [\"c\" \"d\"]]")
+        let (cs, issues) = readAll(CandidateReader(), [path])
+        #expect(cs.map(\.text) == ["a", "b", "c"])
+        #expect(issues.count == 1 && issues[0].line == 2)
+        let other = dir.write("eval_results.json", "{\"eval\": {}}")
+        let (_, issues2) = readAll(CandidateReader(), [other])
+        #expect(issues2.first?.message.contains("generations") == true)
+    }
+
+    @Test func missingFilesAreIssuesNotCrashes() throws {
+        let (cs, issues) = readAll(CandidateReader(), ["/no/such/file.py", "/no/such/dir"])
+        #expect(cs.isEmpty)
+        #expect(issues.count == 2)
+        #expect(issues[0].description == "/no/such/file.py: no such file or folder")
+    }
+
+    @Test func problemSetLoadsGzipAndNamesBadLines() throws {
+        let dir = TempDir()
+        let good = #"{"task_id": "T/0", "prompt": "def f():\n", "entry_point": "f", "atol": "1e-6", "plus_input": [[Infinity], [NaN]]}"#
+        let path = dir.write("p.jsonl", good + "\n" + #"{"task_id": "T/1"}"# + "\n")
+        do {
+            _ = try ProblemSet.load(path: path)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 2)
+            #expect(error.message.contains("prompt"))
+        }
+        let ok = dir.write("q.jsonl", good + "\n")
+        let set = try ProblemSet.load(path: ok)
+        #expect(set["T/0"]?.atol == 1e-6)
+        #expect(set["T/0"]?.entryPoint == "f")
+    }
+
+    @Test func naturalOrderComparesNumbersAsNumbers() {
+        #expect(naturalOrder("HumanEval_2/1.py", "HumanEval_10/0.py"))
+        #expect(naturalOrder("a/2.py", "a/10.py"))
+        #expect(!naturalOrder("a/10.py", "a/2.py"))
+        #expect(naturalOrder("a", "b"))
+    }
+
+    @Test func firstModelLineHandlesPromptsWithoutATrailingBreak() {
+        let c = Candidate(id: CandidateID(path: "x"), text: "def f(x):\n    return x\n", promptByteCount: 14)
+        #expect(c.firstModelLine == 2)  // the prompt ends mid-line 2: line 2 is partly the model's
+        let d = Candidate(id: CandidateID(path: "x"), text: "a\r\nb\rc\n", promptByteCount: 5)
+        #expect(d.firstModelLine == 3)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// Runs the built `fluke` binary, as a user would.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func fluke(_ arguments: [String], stdin: String? = nil) throws -> Run {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("fluke")
+    // Swift Testing runs tests from the .xctest bundle or a helper binary beside `fluke`.
+    var url = binary
+    if !FileManager.default.fileExists(atPath: url.path) {
+        url = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("fluke")
+    }
+    let p = Process()
+    p.executableURL = url
+    p.arguments = arguments
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = input
+    try p.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+               stderr: String(decoding: e, as: UTF8.self))
+}
+
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+func temp(_ name: String, _ text: String) -> String {
+    let dir = NSTemporaryDirectory() + "fluke-cli-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let path = dir + "/" + name
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    return path
+}
+
+@Suite struct CommandLineTests {
+    @Test func parsePrintsTheTree() throws {
+        let path = temp("a.py", "def f(x):\n    return x\n")
+        let r = try fluke(["parse", path])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("function_definition [1:1-2:13]"))
+        #expect(r.stdout.contains("name: identifier [1:5-1:6] \"f\""))
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test func parseErrorsExitsOneAndNamesTheLine() throws {
+        let path = temp("bad.py", "def f(x):\n    return (x\n")
+        let r = try fluke(["parse", "--errors", path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("\(path):"))
+        #expect(r.stdout.contains("syntax error"))
+        let ok = try fluke(["parse", "--errors", temp("ok.py", "x = 1\n")])
+        #expect(ok.status == 0 && ok.stdout.isEmpty)
+    }
+
+    @Test func parseRunsAQuery() throws {
+        let path = temp("q.py", "def camelCase(): pass\ndef snake_case(): pass\n")
+        let r = try fluke(["parse", path, "--query", #"((identifier) @n (#match? @n "[A-Z]"))"#])
+        #expect(r.status == 0)
+        #expect(r.stdout == "pattern 0 @n identifier [1:5-1:14] \"camelCase\"\n")
+        let bad = try fluke(["parse", path, "--query", "(nope) @x"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("query error at 1:2"))
+    }
+
+    @Test func sanitizeASingleFilePrintsCodeAndListsRemovals() throws {
+        let path = temp("s.py", "Here you go:\n```python\ndef f(x):\n    return x\n```\n")
+        let r = try fluke(["sanitize", path])
+        #expect(r.status == 0)
+        #expect(r.stdout == "def f(x):\n    return x\n")
+        #expect(r.stderr.contains("\(path): removed line 1: prose: Here you go:"))
+        let quiet = try fluke(["sanitize", "-q", path])
+        #expect(quiet.stderr.isEmpty)
+    }
+
+    @Test func sanitizeStandardInput() throws {
+        let r = try fluke(["sanitize", "-q", "--entry-point", "f", "-"],
+                          stdin: "def f():\n    return 1\nprint(f())\n")
+        #expect(r.status == 0)
+        #expect(r.stdout == "def f():\n    return 1\n")
+    }
+
+    @Test func sanitizeSamplesWritesEvalPlusJSONLKeepingIdentity() throws {
+        let out = temp("out.jsonl", "")
+        let r = try fluke(["sanitize", "-q", "--dataset", root + "/Samples/problems.jsonl",
+                           root + "/Samples/candidates/alpha-7b.jsonl", "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 48)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        #expect(first["task_id"] as? String == "Samples/0")
+        #expect(first["completion_id"] as? Int == 0)
+        #expect(first["model"] as? String == "alpha-7b")
+        #expect(first["solution"] is String)
+        #expect(first["removed"] is [Any])
+    }
+
+    @Test func badInputExitsTwoNamesFileAndLineAndKeepsTheRest() throws {
+        let path = temp("m.jsonl", "{\"task_id\": \"T/0\", \"solution\": \"x = 1\\n\"}\n{oops\n{\"task_id\": \"T/0\", \"solution\": \"y = 2\\n\"}\n")
+        let r = try fluke(["sanitize", "-q", path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(path):2: not an EvalPlus sample"))
+        #expect(r.stdout.split(separator: "\n").count == 2)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try fluke(["sanitize"]).status == 2)
+        #expect(try fluke(["no-such-command"]).status == 2)
+        let r = try fluke(["sanitize", "--dataset", "/no/such.jsonl", "x.py"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("/no/such.jsonl"))
+    }
+}

@@ -9,6 +9,9 @@ struct ModulePlan {
         var lines: ClosedRange<Int>
         /// Names the statement binds at module level.
         var defines: Set<String>
+        /// Names whose object the statement changes (`app.config[k] = v`, `f.cache = {}`): it is
+        /// needed exactly when they are.
+        var augments: Set<String>
     }
 
     let statements: [Statement]
@@ -27,13 +30,16 @@ struct ModulePlan {
             var last = doc.lineIndex(ofTreeLine: child.end.line)
             if child.end.column == 1 && last > first { last -= 1 }  // ends at a line break
             statements.append(Statement(node: child, lines: first...max(first, last),
-                                        defines: ModulePlan.names(boundBy: child)))
+                                        defines: ModulePlan.names(boundBy: child),
+                                        augments: ModulePlan.names(augmentedBy: child)))
         }
         self.statements = statements
-        if let entryPoint, let i = statements.lastIndex(where: {
-            ModulePlan.isFunction($0.node) && $0.defines.contains(entryPoint)
-        }) {
-            boundary = i
+        // The solution is the first definition of the entry point that is more than a stub.
+        let definitions = statements.indices.filter { i in
+            entryPoint.map { ModulePlan.isFunction(statements[i].node) && statements[i].defines.contains($0) } ?? false
+        }
+        if let first = definitions.first {
+            boundary = definitions.first { !ModulePlan.isStub(statements[$0].node) } ?? first
         } else {
             boundary = statements.lastIndex { s in
                 (ModulePlan.isFunction(s.node) || ModulePlan.unwrap(s.node).kind == "class_definition")
@@ -59,6 +65,9 @@ struct ModulePlan {
 
     private func classify(_ s: Statement, after: Bool, isFirst: Bool) -> Removal.Kind? {
         let node = s.node
+        if after, let entryPoint, ModulePlan.isFunction(node), s.defines.contains(entryPoint) {
+            return .redefinition
+        }
         switch node.kind {
         case "if_statement":
             if ModulePlan.isMainGuard(node) { return .mainBlock }
@@ -145,12 +154,15 @@ struct ModulePlan {
         }
         let candidates = statements.indices.filter { i in
             let s = statements[i]
-            return !s.defines.isEmpty && !ModulePlan.isImport(s.node) && alreadyDropped[s.lines.lowerBound] == nil
+            return !(s.defines.isEmpty && s.augments.isEmpty) && !ModulePlan.isImport(s.node)
+                && alreadyDropped[s.lines.lowerBound] == nil
         }
         var needed: Set<Int> = [boundary]
         var queue = [boundary]
         var byName: [String: [Int]] = [:]
-        for i in candidates { for n in statements[i].defines { byName[n, default: []].append(i) } }
+        for i in candidates {
+            for n in statements[i].defines.union(statements[i].augments) { byName[n, default: []].append(i) }
+        }
         while let i = queue.popLast() {
             for name in ModulePlan.identifiers(in: statements[i].node) {
                 for j in byName[name] ?? [] where !needed.contains(j) {
@@ -177,6 +189,20 @@ struct ModulePlan {
 
     static func isImport(_ node: Node) -> Bool {
         ["import_statement", "import_from_statement", "future_import_statement"].contains(node.kind)
+    }
+
+    /// A function whose body is only a docstring, `pass` or `...`.
+    static func isStub(_ node: Node) -> Bool {
+        guard let body = unwrap(node).child(byField: "body") else { return true }
+        return body.namedChildren.allSatisfy { s in
+            switch s.kind {
+            case "comment", "pass_statement": return true
+            case "expression_statement":
+                let e = s.namedChild(at: 0)?.kind
+                return e == "string" || e == "ellipsis"
+            default: return false
+            }
+        }
     }
 
     /// `def check(candidate)`, `def test_...`, or a `unittest.TestCase` class.
@@ -230,6 +256,23 @@ struct ModulePlan {
         default:
             return []
         }
+    }
+
+    /// Names whose objects an assignment changes through an attribute or an item:
+    /// `app.config["X"] = 1` → `app`.
+    static func names(augmentedBy node: Node) -> Set<String> {
+        guard node.kind == "expression_statement" else { return [] }
+        var out = Set<String>()
+        for expr in node.namedChildren where expr.kind == "assignment" || expr.kind == "augmented_assignment" {
+            guard var target = expr.child(byField: "left") else { continue }
+            guard target.kind == "attribute" || target.kind == "subscript" else { continue }
+            while target.kind == "attribute" || target.kind == "subscript" || target.kind == "call",
+                  let inner = target.child(byField: target.kind == "call" ? "function" : (target.kind == "attribute" ? "object" : "value")) {
+                target = inner
+            }
+            if target.kind == "identifier" { out.insert(target.text) }
+        }
+        return out
     }
 
     private static func targetNames(_ node: Node) -> Set<String> {

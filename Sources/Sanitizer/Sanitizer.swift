@@ -18,6 +18,8 @@ public struct Removal: Hashable, Sendable, Codable, CustomStringConvertible {
         case testFunction = "test-function"
         /// The last lines, cut off by the token limit, that do not parse.
         case truncated
+        /// A later definition of the entry point, after the solution, that would replace it.
+        case redefinition
         /// A definition the entry point does not need (only with entry-point pruning).
         case unused
     }
@@ -86,16 +88,19 @@ public struct Sanitizer {
             promptLines = Document(prompt).lines.count - (Document.endsWithLineBreak(prompt) ? 0 : 1)
         }
 
-        // 1. Markdown fences: keep the block that holds the code.
-        if let block = FenceExtractor.choose(in: doc, entryPoint: entryPoint, promptLines: promptLines) {
+        // 1. Markdown fences: keep the block that holds the code. (Text that parses as Python
+        // has no fences: a line of ``` or ~~~ there is inside a string.)
+        var tree = try parser.parse(doc.joined)
+        if tree.hasSyntaxErrors,
+           let block = FenceExtractor.choose(in: doc, entryPoint: entryPoint, promptLines: promptLines) {
             let (extracted, removed) = block.extract(from: doc, promptLines: promptLines)
             doc = extracted
             removals += removed
             promptLines = block.keepsPrompt(promptLines: promptLines) ? promptLines : 0
+            tree = try parser.parse(doc.joined)
         }
 
         // 2. Prose lines that the parser cannot place, and a tail cut off by the token limit.
-        var tree = try parser.parse(doc.joined)
         if tree.hasSyntaxErrors {
             let prose = ProseFinder.proseLines(in: tree, doc: doc, after: promptLines)
             if !prose.isEmpty {
@@ -130,21 +135,37 @@ public struct Sanitizer {
     }
 
     /// Drops lines from the end, never into the prompt, until the code parses: the tail that the
-    /// token limit cut off (and anything after the first syntax error). Returns how many lines
-    /// are kept and their tree; nil when no such cut exists. Bounded: it tries every line for the
-    /// first 40, then only lines that start a top-level statement, and parses at most four times
-    /// the document's size in all.
+    /// token limit cut off, or junk after the solution that does not parse. Returns how many
+    /// lines are kept and their tree; nil when no such cut exists.
+    ///
+    /// The longest prefix that parses wins, so a complete function followed by a cut-off
+    /// assert keeps the function even when the parser places the error's start earlier. The
+    /// search is bounded: from the end line by line while it has parsed less than four times the
+    /// document, then from the first error's line down, at top-level statement starts only
+    /// after the first 40 lines.
     private func trimTail(_ doc: Document, tree: Tree, promptLines: Int) throws -> (Int, Tree)? {
         guard let firstError = tree.syntaxErrors.first else { return nil }
-        let errorLine = doc.lineIndex(ofTreeLine: firstError.start.line)
+        let n = doc.lines.count
+        let floor = max(promptLines, 1)
         var budget = 4 * doc.byteCount + 1_000_000
-        // Cut at the first error, or further down when the parser placed the error's start in
-        // the prompt although the model's text caused it.
-        var k = max(min(errorLine, doc.lines.count), min(promptLines, doc.lines.count))
-        var tries = 0
-        while k >= max(promptLines, 1) && budget > 0 {
+        var k = n - 1
+        while k >= floor && budget > 0 {
             let prefix = doc.prefix(k)
+            budget -= prefix.utf8.count
+            let t = try parser.parse(prefix)
+            if !t.hasSyntaxErrors { return (k, t) }
+            k -= 1
+        }
+        if k < floor { return nil }
+        // Out of budget (a long document): cut at the first error, or further down when the
+        // parser placed the error's start in the prompt although the model's text caused it.
+        let errorLine = doc.lineIndex(ofTreeLine: firstError.start.line)
+        k = min(k, max(min(errorLine, n), min(promptLines, n)))
+        budget = 4 * doc.byteCount + 1_000_000
+        var tries = 0
+        while k >= floor && budget > 0 {
             if tries < 40 || doc.startsTopLevelStatement(k) {
+                let prefix = doc.prefix(k)
                 budget -= prefix.utf8.count
                 tries += 1
                 let t = try parser.parse(prefix)

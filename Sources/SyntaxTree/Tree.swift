@@ -29,32 +29,68 @@ public final class Tree {
     }
 
     /// Whether the source is valid Python as far as the parser can tell: no ERROR or MISSING
-    /// node, no empty block, no NUL byte, valid UTF-8.
+    /// node, none of the constructs tree-sitter accepts and Python refuses, no NUL byte, valid
+    /// UTF-8.
     public var hasSyntaxErrors: Bool {
         if ts_node_has_error(ts_tree_root_node(raw)) || source.firstNulOffset != nil
             || source.firstInvalidUTF8Offset != nil { return true }
-        return firstEmptyBlock() != nil
+        return !leniencyErrors(stopAtFirst: true).isEmpty
     }
 
-    /// A `block` with no statement in it (only comments, or nothing): tree-sitter accepts it,
-    /// Python does not ("expected an indented block").
-    private func firstEmptyBlock() -> Node? {
-        var found: Node? = nil
-        forEachNode { node in
-            if found != nil { return false }
-            if node.kind == "block" && node.namedChildren.allSatisfy({ $0.kind == "comment" }) {
-                found = node
-                return false
-            }
-            return true
+    /// What tree-sitter's Python grammar accepts and Python does not: a block with no statement
+    /// (only comments), two statements on one line with no `;` between them, a trailing comma
+    /// in an unparenthesized `from … import`, and `from __future__` imports after other code.
+    private func leniencyErrors(stopAtFirst: Bool) -> [SyntaxError] {
+        var errors: [SyntaxError] = []
+        func add(_ kind: SyntaxError.Kind, _ message: String, _ start: SourcePosition, _ end: SourcePosition) {
+            errors.append(SyntaxError(kind: kind, message: message, start: start, end: end))
         }
-        return found
+        // Future imports may follow only the module docstring and other future imports.
+        var seenCode = false
+        for (i, child) in root.namedChildren.enumerated() where child.kind != "comment" {
+            if child.kind == "future_import_statement" {
+                if seenCode {
+                    add(.misplacedFutureImport, "from __future__ imports must occur at the beginning of the file",
+                        child.start, child.end)
+                    if stopAtFirst { return errors }
+                }
+            } else if !(i == 0 && child.kind == "expression_statement" && child.namedChild(at: 0)?.kind == "string") {
+                seenCode = true
+            }
+        }
+        forEachNode { node in
+            if stopAtFirst && !errors.isEmpty { return false }
+            switch node.kind {
+            case "block" where node.namedChildren.allSatisfy({ $0.kind == "comment" }):
+                // Point after the header's colon, where Python expects the body.
+                let at = node.parent.flatMap { p in p.children.last { $0.kind == ":" }?.end } ?? node.start
+                add(.emptyBlock, "expected an indented block", at, node.end)
+            case "module", "block":
+                var previous: Node? = nil
+                for child in node.namedChildren where child.kind != "comment" {
+                    if let p = previous, !source.bytes[p.byteRange.upperBound..<child.byteRange.lowerBound]
+                        .contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) {  // "\n" "\r" ";"
+                        add(.unseparatedStatements, "statements must be separated by a line break or `;`",
+                            child.start, child.end)
+                    }
+                    previous = child
+                }
+            case "import_from_statement":
+                if node.children.last?.kind == ",", !node.children.contains(where: { $0.kind == "(" }) {
+                    add(.trailingComma, "trailing comma not allowed without surrounding parentheses",
+                        node.children.last!.start, node.end)
+                }
+            default: break
+            }
+            return !node.isError
+        }
+        return errors
     }
 
     /// The syntax errors in the source, in document order: every outermost ERROR node
-    /// (unexpected text), every MISSING node (a token the parser had to assume), every block
-    /// with no statement, a NUL byte and the first byte that is not valid UTF-8 (Python refuses
-    /// both).
+    /// (unexpected text), every MISSING node (a token the parser had to assume), what the
+    /// grammar accepts and Python refuses (see `leniencyErrors`), a NUL byte and the first byte
+    /// that is not valid UTF-8 (Python refuses both).
     public var syntaxErrors: [SyntaxError] {
         var errors: [SyntaxError] = []
         if let offset = source.firstInvalidUTF8Offset {
@@ -67,15 +103,7 @@ public final class Tree {
             errors.append(SyntaxError(kind: .nulByte, message: "source contains a NUL byte",
                                       start: p, end: source.position(at: offset + 1)))
         }
-        forEachNode { node in
-            if node.kind == "block" && node.namedChildren.allSatisfy({ $0.kind == "comment" }) {
-                // Point at the line after the header, where Python expects the body.
-                let at = node.parent.map { p in p.children.last { $0.kind == ":" }?.end ?? node.start } ?? node.start
-                errors.append(SyntaxError(kind: .emptyBlock, message: "expected an indented block",
-                                          start: at, end: node.end))
-            }
-            return true
-        }
+        errors += leniencyErrors(stopAtFirst: false)
         if ts_node_has_error(ts_tree_root_node(raw)) {
             forEachNode { node in
                 if node.isMissing {
@@ -148,7 +176,9 @@ public final class Tree {
 /// A place where the source is not valid Python.
 public struct SyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
-        case unexpected, missing, emptyBlock = "empty-block", nulByte = "nul-byte",
+        case unexpected, missing, emptyBlock = "empty-block",
+             unseparatedStatements = "unseparated-statements", trailingComma = "trailing-comma",
+             misplacedFutureImport = "misplaced-future-import", nulByte = "nul-byte",
              invalidUTF8 = "invalid-utf8"
     }
     public var kind: Kind

@@ -140,6 +140,37 @@ let prompt = "from typing import List\n\n\ndef total(xs: List[int]) -> int:\n   
         #expect(try sanitizer.sanitize(code, entryPoint: "f").code == code)
     }
 
+    @Test func aCompleteFunctionSurvivesACutOffAssertAfterIt() throws {
+        let code = prompt + "    return sum(xs)\n\n\nassert total([1]) == 1\nassert total([]) == 0, \"empty lists sum to"
+        let s = try sanitizer.sanitize(code, prompt: prompt, entryPoint: "total")
+        #expect(s.code == prompt + "    return sum(xs)\n")
+        #expect(s.syntaxErrors.isEmpty)
+    }
+
+    @Test func fenceLikeLinesInsideStringsAreNotFences() throws {
+        let code = "def f():\n    \"\"\"Title\n    ~~~~~\n    ```\n    \"\"\"\n    return 1\n"
+        let s = try sanitizer.sanitize(code, entryPoint: "f")
+        #expect(s.code == code)
+        #expect(s.removals.isEmpty)
+    }
+
+    @Test func aLaterRedefinitionOfTheEntryPointIsJunk() throws {
+        let code = "def f(x):\n    return x + 1\n\ndef f(x):\n    check(f)\n"
+        let s = try sanitizer.sanitize(code, entryPoint: "f")
+        #expect(s.code == "def f(x):\n    return x + 1\n")
+        #expect(s.removals.map(\.kind) == [.redefinition])
+        // A stub first and the real solution later: the later one is the solution.
+        let stub = "def f(x):\n    \"\"\"Doc.\"\"\"\n\ndef f(x):\n    return x\n"
+        #expect(try sanitizer.sanitize(stub, entryPoint: "f").code == stub)
+    }
+
+    @Test func assignmentsThroughAnAttributeFollowTheirObject() throws {
+        let code = "from flask import Flask\n\ndef fib(n):\n    return fib.cache.get(n, n)\n\nfib.cache = {}\napp = Flask(__name__)\napp.config['X'] = 1\n\ndef f(n):\n    return fib(n)\n"
+        let p = try pruning.sanitize(code, entryPoint: "f")
+        #expect(p.code == "from flask import Flask\n\ndef fib(n):\n    return fib.cache.get(n, n)\n\nfib.cache = {}\n\ndef f(n):\n    return fib(n)\n")
+        #expect(p.removals.map(\.description) == ["lines 7-8: unused: app = Flask(__name__)"])
+    }
+
     @Test func aScriptWithoutDefinitionsIsLeftAlone() throws {
         let code = "print(sum([1, 2]))\nassert True\n"
         #expect(try sanitizer.sanitize(code).code == code)

@@ -115,6 +115,22 @@ import Testing
         #expect(try parser.parse("def f():\n    pass  # fine\n").hasSyntaxErrors == false)
     }
 
+    @Test func whatTheGrammarAcceptsAndPythonRefusesIsASyntaxError() throws {
+        let joined = try parser.parse("def f():\n    return 1import os\n")
+        #expect(joined.syntaxErrors.map(\.kind) == [.unseparatedStatements])
+        #expect(joined.syntaxErrors.first?.start == SourcePosition(line: 2, column: 13, offset: 21))
+        #expect(try parser.parse("x = 1; y = 2\nif x: a = 1; b = 2\n").syntaxErrors.isEmpty)
+
+        let comma = try parser.parse("from x import a, b,\n")
+        #expect(comma.syntaxErrors.map(\.kind) == [.trailingComma])
+        #expect(try parser.parse("from x import (a, b,)\n").syntaxErrors.isEmpty)
+
+        let future = try parser.parse("import os\nfrom __future__ import annotations\n")
+        #expect(future.syntaxErrors.map(\.kind) == [.misplacedFutureImport])
+        #expect(future.syntaxErrors.first?.start.line == 2)
+        #expect(try parser.parse("\"\"\"Doc.\"\"\"\n# c\nfrom __future__ import annotations\nimport os\n").syntaxErrors.isEmpty)
+    }
+
     @Test func thousandDeepNestingParsesAndWalksWithoutRecursion() throws {
         let depth = 1000
         let source = "x = " + String(repeating: "(", count: depth) + "1" + String(repeating: ")", count: depth) + "\n"

@@ -16,7 +16,8 @@ public struct Removal: Hashable, Sendable, Codable, CustomStringConvertible {
         case mainBlock = "main-block"
         /// A test function left after the solution (`def check(candidate)`, `def test_...`).
         case testFunction = "test-function"
-        /// The last lines, cut off by the token limit, that do not parse.
+        /// The tail from the first line that keeps the code from parsing: usually a statement cut
+        /// off by the token limit, sometimes junk after the solution that Python refuses.
         case truncated
         /// A later definition of the entry point, after the solution, that would replace it.
         case redefinition

@@ -20,6 +20,8 @@ struct ModulePlan {
     /// Index in `statements` of the entry point's definition (or of the last definition that
     /// is not a test, when there is no entry point to look for); nil when there is none.
     let boundary: Int?
+    /// Calls that make a statement driver code: `print`, the entry point, test functions.
+    let driverNames: Set<String>
 
     init(tree: Tree, doc: Document, entryPoint: String?) {
         self.doc = doc
@@ -34,6 +36,10 @@ struct ModulePlan {
                                         augments: ModulePlan.names(augmentedBy: child)))
         }
         self.statements = statements
+        var driverNames = Set(statements.filter { ModulePlan.isTestDefinition($0.node) }.flatMap(\.defines))
+        driverNames.insert("print")
+        if let entryPoint { driverNames.insert(entryPoint) }
+        self.driverNames = driverNames
         // The solution is the first definition of the entry point that is more than a stub.
         let definitions = statements.indices.filter { i in
             entryPoint.map { ModulePlan.isFunction(statements[i].node) && statements[i].defines.contains($0) } ?? false
@@ -56,7 +62,7 @@ struct ModulePlan {
         var drop: [Int: Removal.Kind] = [:]
         for (i, s) in statements.enumerated() {
             guard let kind = classify(s, after: i > boundary, isFirst: i == 0) else { continue }
-            guard wholeLines(s) else { continue }
+            guard wholeLines(i) else { continue }
             for k in s.lines { drop[k] = kind }
             for k in commentsAbove(s) { drop[k] = kind }
         }
@@ -100,9 +106,7 @@ struct ModulePlan {
     /// Whether `node` calls `print`, the entry point, or a test function.
     private func callsDriver(_ node: Node?) -> Bool {
         guard let node else { return false }
-        var tests = Set(statements.filter { ModulePlan.isTestDefinition($0.node) }.flatMap(\.defines))
-        tests.insert("print")
-        if let entryPoint { tests.insert(entryPoint) }
+        let tests = driverNames
         var found = false
         node.forEachDescendant { n in
             if found { return false }
@@ -126,11 +130,12 @@ struct ModulePlan {
         return found
     }
 
-    /// A statement can be cut out by lines only if no other statement shares its lines.
-    private func wholeLines(_ s: Statement) -> Bool {
-        !statements.contains { o in
-            o.node != s.node && o.lines.overlaps(s.lines)
-        }
+    /// A statement can be cut out by lines only if no other statement shares its lines (only
+    /// its neighbours can: statements are in document order).
+    private func wholeLines(_ i: Int) -> Bool {
+        let lines = statements[i].lines
+        return !(i > 0 && statements[i - 1].lines.overlaps(lines))
+            && !(i + 1 < statements.count && statements[i + 1].lines.overlaps(lines))
     }
 
     /// Comment lines right above a statement (no blank line between): they go with it.
@@ -172,7 +177,7 @@ struct ModulePlan {
             }
         }
         var drop: [Int: Removal.Kind] = [:]
-        for i in candidates where !needed.contains(i) && wholeLines(statements[i]) {
+        for i in candidates where !needed.contains(i) && wholeLines(i) {
             for k in statements[i].lines { drop[k] = .unused }
             for k in commentsAbove(statements[i]) { drop[k] = .unused }
         }

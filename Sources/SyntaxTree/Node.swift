@@ -53,10 +53,24 @@ public struct Node: CustomStringConvertible {
         guard index >= 0, index < namedChildCount else { return nil }
         return wrap(ts_node_named_child(raw, UInt32(index)))
     }
-    /// All children, named and anonymous, in order.
-    public var children: [Node] { (0..<childCount).compactMap { child(at: $0) } }
+    /// All children, named and anonymous, in order. (Walks with a cursor: indexing children one
+    /// by one costs time proportional to the index in tree-sitter.)
+    public var children: [Node] { collectChildren(namedOnly: false) }
     /// The named children, in order.
-    public var namedChildren: [Node] { (0..<namedChildCount).compactMap { namedChild(at: $0) } }
+    public var namedChildren: [Node] { collectChildren(namedOnly: true) }
+
+    private func collectChildren(namedOnly: Bool) -> [Node] {
+        var out: [Node] = []
+        out.reserveCapacity(namedOnly ? namedChildCount : childCount)
+        var cursor = ts_tree_cursor_new(raw)
+        defer { ts_tree_cursor_delete(&cursor) }
+        guard ts_tree_cursor_goto_first_child(&cursor) else { return out }
+        repeat {
+            let n = ts_tree_cursor_current_node(&cursor)
+            if !namedOnly || ts_node_is_named(n) { out.append(Node(tree: tree, raw: n)) }
+        } while ts_tree_cursor_goto_next_sibling(&cursor)
+        return out
+    }
     /// The child in the grammar's field `name`, such as `name`, `body` or `parameters`.
     public func child(byField name: String) -> Node? {
         wrap(ts_node_child_by_field_name(raw, name, UInt32(name.utf8.count)))

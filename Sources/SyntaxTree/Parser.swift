@@ -82,3 +82,19 @@ public final class PythonParser {
         return Tree(raw: raw, source: source)
     }
 }
+
+/// The grammar's numeric ids for node kinds, for hot loops that would otherwise compare kind
+/// strings (`node.symbol == Symbols.block`).
+public enum Symbols {
+    /// The id of the named node kind `name` (0 if the grammar has none).
+    public static func named(_ name: String) -> UInt16 {
+        ts_language_symbol_for_name(PythonParser.language, name, UInt32(name.utf8.count), true)
+    }
+    public static let module = named("module")
+    public static let block = named("block")
+    public static let comment = named("comment")
+    public static let importFrom = named("import_from_statement")
+    public static let futureImport = named("future_import_statement")
+    public static let expressionStatement = named("expression_statement")
+    public static let string = named("string")
+}

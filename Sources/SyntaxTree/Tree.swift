@@ -47,42 +47,53 @@ public final class Tree {
         }
         // Future imports may follow only the module docstring and other future imports.
         var seenCode = false
-        for (i, child) in root.namedChildren.enumerated() where child.kind != "comment" {
-            if child.kind == "future_import_statement" {
+        for (i, child) in root.namedChildren.enumerated() where child.symbol != Symbols.comment {
+            if child.symbol == Symbols.futureImport {
                 if seenCode {
                     add(.misplacedFutureImport, "from __future__ imports must occur at the beginning of the file",
                         child.start, child.end)
                     if stopAtFirst { return errors }
                 }
-            } else if !(i == 0 && child.kind == "expression_statement" && child.namedChild(at: 0)?.kind == "string") {
+            } else if !(i == 0 && child.symbol == Symbols.expressionStatement
+                        && child.namedChild(at: 0)?.symbol == Symbols.string) {
                 seenCode = true
             }
         }
-        forEachNode { node in
-            if stopAtFirst && !errors.isEmpty { return false }
-            switch node.kind {
-            case "block" where node.namedChildren.allSatisfy({ $0.kind == "comment" }):
-                // Point after the header's colon, where Python expects the body.
-                let at = node.parent.flatMap { p in p.children.last { $0.kind == ":" }?.end } ?? node.start
-                add(.emptyBlock, "expected an indented block", at, node.end)
-            case "module", "block":
-                var previous: Node? = nil
-                for child in node.namedChildren where child.kind != "comment" {
-                    if let p = previous, !source.bytes[p.byteRange.upperBound..<child.byteRange.lowerBound]
-                        .contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) {  // "\n" "\r" ";"
+        let bytes = source.bytes
+        let cursor = walk()
+        while true {
+            let node = cursor.node
+            let symbol = node.symbol
+            if symbol == Symbols.block || symbol == Symbols.module {
+                // Statements in a block or the module: none (a block needs one), and each on a
+                // line of its own or after a ";".
+                var previousEnd: Int? = nil
+                var statements = 0
+                for child in node.namedChildren where child.symbol != Symbols.comment {
+                    statements += 1
+                    let range = child.byteRange
+                    if let end = previousEnd, end <= range.lowerBound,
+                       !bytes[end..<range.lowerBound].contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) {
                         add(.unseparatedStatements, "statements must be separated by a line break or `;`",
                             child.start, child.end)
                     }
-                    previous = child
+                    previousEnd = range.upperBound
                 }
-            case "import_from_statement":
-                if node.children.last?.kind == ",", !node.children.contains(where: { $0.kind == "(" }) {
-                    add(.trailingComma, "trailing comma not allowed without surrounding parentheses",
-                        node.children.last!.start, node.end)
+                if symbol == Symbols.block && statements == 0 {
+                    // Point after the header's colon, where Python expects the body.
+                    let at = node.parent.flatMap { p in p.children.last { $0.kind == ":" }?.end } ?? node.start
+                    add(.emptyBlock, "expected an indented block", at, node.end)
                 }
-            default: break
+            } else if symbol == Symbols.importFrom, let last = node.child(at: node.childCount - 1),
+                      last.kind == ",", !node.children.contains(where: { $0.kind == "(" }) {
+                add(.trailingComma, "trailing comma not allowed without surrounding parentheses",
+                    last.start, node.end)
             }
-            return !node.isError
+            if stopAtFirst && !errors.isEmpty { return errors }
+            if !node.isError, cursor.gotoFirstChild() { continue }
+            while !cursor.gotoNextSibling() {
+                guard cursor.gotoParent() else { return errors }
+            }
         }
         return errors
     }
@@ -121,7 +132,10 @@ public final class Tree {
                 return node.hasError
             }
         }
-        return errors.sorted { $0.start.offset < $1.start.offset }
+        // One error per place: a NUL byte or a bad UTF-8 byte also makes an ERROR node there.
+        var seen = Set<Int>()
+        return errors.filter { seen.insert($0.start.offset).inserted }
+            .sorted { $0.start.offset < $1.start.offset }
     }
 
     /// The tree as an indented outline, one named node a line with its field name, kind and

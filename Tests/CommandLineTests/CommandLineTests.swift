@@ -36,11 +36,13 @@ func fluke(_ arguments: [String], stdin: String? = nil) throws -> Run {
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
-func temp(_ name: String, _ text: String) -> String {
+func temp(_ name: String, _ text: String) -> String { temp(name, bytes: Array(text.utf8)) }
+
+func temp(_ name: String, bytes: [UInt8]) -> String {
     let dir = NSTemporaryDirectory() + "fluke-cli-" + UUID().uuidString
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let path = dir + "/" + name
-    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     return path
 }
 
@@ -112,6 +114,46 @@ func temp(_ name: String, _ text: String) -> String {
         #expect(r.status == 2)
         #expect(r.stderr.contains("\(path):2: not an EvalPlus sample"))
         #expect(r.stdout.split(separator: "\n").count == 2)
+    }
+
+    /// Hostile files end to end: each gets a result or a clear error, never a crash or a hang.
+    static func hostile(_ name: String) -> (bytes: [UInt8], status: Int32, message: String) {
+        switch name {
+        case "bom.py": return ([0xEF, 0xBB, 0xBF] + Array("def f():\n    return 1\n".utf8), 0, "")
+        case "crlf.py": return (Array("def f():\r\n    return 'é'\r\n".utf8), 0, "")
+        case "cr.py": return (Array("def f():\r    return 1\r".utf8), 0, "")
+        case "tabs.py": return (Array("def f():\n\tif 1:\n\t\treturn 1\n".utf8), 0, "")
+        case "empty.py": return ([], 0, "")
+        case "utf8.py": return (Array("x = '".utf8) + [0xC3, 0x28] + Array("'\n".utf8), 1, ":1:6: syntax error: invalid UTF-8 byte 0xC3")
+        case "nul.py": return (Array("x = 1\n".utf8) + [0x00] + Array("\n".utf8), 1, ":2:1: syntax error: source contains a NUL byte")
+        default:  // 1,000-deep nesting
+            return (Array(("x = " + String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000) + "\n").utf8), 0, "")
+        }
+    }
+
+    @Test(arguments: ["bom.py", "crlf.py", "cr.py", "tabs.py", "empty.py", "utf8.py", "nul.py", "deep.py"])
+    func hostileFilesGetAResultOrAClearError(_ name: String) throws {
+        let (bytes, status, message) = Self.hostile(name)
+        let path = temp(name, bytes: bytes)
+        let r = try fluke(["parse", "--errors", path])
+        #expect(r.status == status, "\(name): \(r.stdout) \(r.stderr)")
+        if message.isEmpty {
+            #expect(r.stdout.isEmpty, "\(name)")
+        } else {
+            #expect(r.stdout == path + message + "\n", "\(name)")
+        }
+        let s = try fluke(["sanitize", "-q", path])
+        #expect(s.status == 0, "\(name): \(s.stderr)")
+    }
+
+    @Test func tenMegabyteFileEndToEnd() throws {
+        let body = (0..<(10_000_000 / 36 + 1)).map { "def f\($0)(x):\n    return x + 1  # é\n\n" }.joined()
+        let path = temp("big.py", body)
+        let r = try fluke(["parse", "--errors", path])
+        #expect(r.status == 0)
+        let s = try fluke(["sanitize", "-q", "--entry-point", "f0", path])
+        #expect(s.status == 0)
+        #expect(s.stdout.utf8.count > 9_000_000)
     }
 
     @Test func usageErrorsExitTwo() throws {

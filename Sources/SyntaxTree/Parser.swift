@@ -97,4 +97,5 @@ public enum Symbols {
     public static let futureImport = named("future_import_statement")
     public static let expressionStatement = named("expression_statement")
     public static let string = named("string")
+    public static let identifier = named("identifier")
 }

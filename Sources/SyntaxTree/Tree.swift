@@ -38,8 +38,9 @@ public final class Tree {
     }
 
     /// What tree-sitter's Python grammar accepts and Python does not: a block with no statement
-    /// (only comments), two statements on one line with no `;` between them, a trailing comma
-    /// in an unparenthesized `from … import`, and `from __future__` imports after other code.
+    /// (only comments), two statements on one line with no `;` between them, an indented
+    /// statement at module level, a keyword taken for a name, a trailing comma in an
+    /// unparenthesized `from … import`, and `from __future__` imports after other code.
     private func leniencyErrors(stopAtFirst: Bool) -> [SyntaxError] {
         var errors: [SyntaxError] = []
         func add(_ kind: SyntaxError.Kind, _ message: String, _ start: SourcePosition, _ end: SourcePosition) {
@@ -84,6 +85,20 @@ public final class Tree {
                     let at = node.parent.flatMap { p in p.children.last { $0.kind == ":" }?.end } ?? node.start
                     add(.emptyBlock, "expected an indented block", at, node.end)
                 }
+            }
+            if symbol == Symbols.module {
+                // A statement at module level must start its line at column 1.
+                for child in node.namedChildren where child.symbol != Symbols.comment {
+                    var i = child.byteRange.lowerBound
+                    while i > 0 && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x09 || bytes[i - 1] == 0x0C) { i -= 1 }
+                    let lineStart = i == source.byteOrderMarkLength || (i > 0 && (bytes[i - 1] == 0x0A || bytes[i - 1] == 0x0D))
+                    if i < child.byteRange.lowerBound && lineStart {
+                        add(.unexpectedIndent, "unexpected indent", child.start, child.end)
+                    }
+                }
+            }
+            if symbol == Symbols.identifier, Tree.hardKeywords.contains(node.text) {
+                add(.keywordAsName, "`\(node.text)` is a keyword, not a name", node.start, node.end)
             } else if symbol == Symbols.importFrom, let last = node.child(at: node.childCount - 1),
                       last.kind == ",", !node.children.contains(where: { $0.kind == "(" }) {
                 add(.trailingComma, "trailing comma not allowed without surrounding parentheses",
@@ -97,6 +112,13 @@ public final class Tree {
         }
         return errors
     }
+
+    /// Python's keywords, which tree-sitter's error recovery sometimes takes for names.
+    static let hardKeywords: Set<String> = [
+        "False", "None", "True", "and", "as", "assert", "break", "class", "continue", "def", "del",
+        "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+        "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    ]
 
     /// The syntax errors in the source, in document order: every outermost ERROR node
     /// (unexpected text), every MISSING node (a token the parser had to assume), what the
@@ -192,7 +214,8 @@ public struct SyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
         case unexpected, missing, emptyBlock = "empty-block",
              unseparatedStatements = "unseparated-statements", trailingComma = "trailing-comma",
-             misplacedFutureImport = "misplaced-future-import", nulByte = "nul-byte",
+             misplacedFutureImport = "misplaced-future-import", unexpectedIndent = "unexpected-indent",
+             keywordAsName = "keyword-as-name", nulByte = "nul-byte",
              invalidUTF8 = "invalid-utf8"
     }
     public var kind: Kind

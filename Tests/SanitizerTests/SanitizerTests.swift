@@ -252,4 +252,41 @@ let prompt = "from typing import List\n\n\ndef total(xs: List[int]) -> int:\n   
         #expect(Double(parses) / Double(total) > 0.995, "\(parses) of \(total) parse")
         #expect(Double(defines) / Double(total) > 0.99, "\(defines) of \(total) define the entry point")
     }
+
+    /// Fluke's syntax errors against CPython's own compiler (python3 on this machine), on every
+    /// raw sample: the same samples must be rejected.
+    @Test(.enabled(if: present, "needs ../shared/data/humaneval-codegen16b-samples.jsonl (absent: skipped)"))
+    func syntaxErrorsAgreeWithCPython() throws {
+        let samples = Self.data + "/humaneval-codegen16b-samples.jsonl"
+        let script = """
+            import json, sys, warnings
+            warnings.filterwarnings("ignore")
+            for line in open(sys.argv[1]):
+                d = json.loads(line)
+                try:
+                    compile(d["solution"], "candidate", "exec")
+                except Exception:
+                    print("%s#%d" % (d["task_id"], d["completion_id"]))
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, samples]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0, "python3 is needed for this comparison")
+        let python = Set(String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
+
+        let parser = try PythonParser()
+        var fluke = Set<String>()
+        CandidateReader().read([samples]) { item in
+            guard case .candidate(let c) = item, let tree = try? parser.parse(bytes: c.bytes) else { return }
+            if tree.hasSyntaxErrors { fluke.insert("\(c.id.taskID!)#\(c.id.completionID!)") }
+        }
+        #expect(python.count > 700)
+        #expect(fluke.subtracting(python).isEmpty, "Fluke alone rejects \(fluke.subtracting(python).sorted())")
+        #expect(python.subtracting(fluke).isEmpty, "CPython alone rejects \(python.subtracting(fluke).sorted())")
+    }
 }

@@ -129,6 +129,15 @@ import Testing
         #expect(future.syntaxErrors.map(\.kind) == [.misplacedFutureImport])
         #expect(future.syntaxErrors.first?.start.line == 2)
         #expect(try parser.parse("\"\"\"Doc.\"\"\"\n# c\nfrom __future__ import annotations\nimport os\n").syntaxErrors.isEmpty)
+
+        let indented = try parser.parse("x = 1\n    y = 2\n")
+        #expect(indented.syntaxErrors.map(\.kind) == [.unexpectedIndent])
+        #expect(indented.syntaxErrors.first?.start.line == 2)
+        #expect(try parser.parse(bytes: [0xEF, 0xBB, 0xBF] + Array("x = 1\n  # comment\nif x:\n    y = 2\n".utf8)).syntaxErrors.isEmpty)
+
+        let keyword = try parser.parse("assert is\n")
+        #expect(keyword.syntaxErrors.map(\.message) == ["`is` is a keyword, not a name"])
+        #expect(try parser.parse("match = 1\ntype = 2\nprint(match, type)\n").syntaxErrors.isEmpty)
     }
 
     @Test func thousandDeepNestingParsesAndWalksWithoutRecursion() throws {

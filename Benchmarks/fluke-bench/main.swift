@@ -29,12 +29,14 @@ guard args.first == "parse" else { fail("usage: fluke-bench parse [--threads N] 
 args.removeFirst()
 var threads = 1
 var repeats = 3
+var checkErrors = true
 var paths: [String] = []
 while let a = args.first {
     args.removeFirst()
     switch a {
     case "--threads": threads = Int(args.removeFirst()) ?? 1
     case "--repeat": repeats = Int(args.removeFirst()) ?? 3
+    case "--no-error-check": checkErrors = false
     default: paths.append(a)
     }
 }
@@ -68,6 +70,7 @@ for round in 1...repeats {
     let c = counter
     let all = sources
     let n = threads
+    let check = checkErrors
     t0 = now()
     DispatchQueue.concurrentPerform(iterations: n) { worker in
         let parser = try! PythonParser()
@@ -75,7 +78,7 @@ for round in 1...repeats {
         var i = worker
         while i < all.count {
             let tree = try! parser.parse(bytes: all[i])
-            if tree.hasSyntaxErrors { errors += 1 }
+            if check && tree.hasSyntaxErrors { errors += 1 }
             nodes += tree.root.namedChildCount
             i += n
         }
@@ -87,7 +90,7 @@ for round in 1...repeats {
 }
 times.sort()
 let median = times[times.count / 2]
-print("threads: \(threads); median parse time: \(String(format: "%.3f", median)) s; "
+print("threads: \(threads)\(checkErrors ? "" : ", no syntax-error check"); median parse time: \(String(format: "%.3f", median)) s; "
       + "\(String(format: "%.0f", Double(sources.count) / median)) samples/s; "
       + "\(String(format: "%.1f", Double(bytes) / 1e6 / median)) MB/s; "
       + "samples with syntax errors: \(counter.errors); peak RSS \(String(format: "%.0f", peakRSSMegabytes())) MB")

@@ -1,4 +1,9 @@
 import CTreeSitter
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A parsed Python source: the tree-sitter tree and the text it was parsed from.
 ///
@@ -97,7 +102,7 @@ public final class Tree {
                     }
                 }
             }
-            if symbol == Symbols.identifier, Tree.hardKeywords.contains(node.text) {
+            if symbol == Symbols.identifier, isHardKeyword(node.byteRange) {
                 add(.keywordAsName, "`\(node.text)` is a keyword, not a name", node.start, node.end)
             } else if symbol == Symbols.importFrom, let last = node.child(at: node.childCount - 1),
                       last.kind == ",", !node.children.contains(where: { $0.kind == "(" }) {
@@ -114,11 +119,25 @@ public final class Tree {
     }
 
     /// Python's keywords, which tree-sitter's error recovery sometimes takes for names.
-    static let hardKeywords: Set<String> = [
+    static let hardKeywords: [[UInt8]] = [
         "False", "None", "True", "and", "as", "assert", "break", "class", "continue", "def", "del",
         "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
         "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-    ]
+    ].map { Array($0.utf8) }
+
+    /// Whether the bytes in `range` spell a keyword (without making a string: this runs on
+    /// every identifier).
+    private func isHardKeyword(_ range: Range<Int>) -> Bool {
+        let n = range.count
+        guard n >= 2 && n <= 8 else { return false }
+        return source.bytes.withUnsafeBufferPointer { buf in
+            Tree.hardKeywords.contains { k in
+                k.count == n && k.withUnsafeBufferPointer { kb in
+                    memcmp(kb.baseAddress!, buf.baseAddress! + range.lowerBound, n) == 0
+                }
+            }
+        }
+    }
 
     /// The syntax errors in the source, in document order: every outermost ERROR node
     /// (unexpected text), every MISSING node (a token the parser had to assume), what the

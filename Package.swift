@@ -8,10 +8,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "fluke", targets: ["fluke"]),
-        .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer"]),
+        .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer", "Rules", "Checkers",
+                                          "Lint", "Configuration", "LintOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C: the tree-sitter runtime (Debian) and the Python grammar (PyPI source, see Scripts/setup).
@@ -26,9 +29,19 @@ let package = Package(
         .target(name: "Candidates", dependencies: ["CZlib"]),
         // Raw model output → the code in it.
         .target(name: "Sanitizer", dependencies: ["SyntaxTree", "Candidates"]),
+        // Rules are data (Rules/<category>/<code>.yaml): their model, loading and documentation.
+        .target(name: "Rules", dependencies: ["SyntaxTree", "Yams"]),
+        // What a query cannot say: named Swift checkers that rule files invoke with parameters.
+        .target(name: "Checkers", dependencies: ["SyntaxTree", "Rules"]),
+        // Syntax tree → findings → adherence and scores.
+        .target(name: "Lint", dependencies: ["SyntaxTree", "Candidates", "Rules", "Checkers"]),
+        // pyproject.toml [tool.fluke] and fluke.toml: selection, options, profiles.
+        .target(name: "Configuration", dependencies: ["Rules", "TOMLKit"]),
+        // Findings as text, JSON, JSONL and SARIF.
+        .target(name: "LintOutput", dependencies: ["Lint", "Rules", "Candidates"]),
         // The command-line tool.
         .executableTarget(name: "fluke", dependencies: [
-            "SyntaxTree", "Candidates", "Sanitizer",
+            "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks print figures; they are not tests.
@@ -38,10 +51,8 @@ let package = Package(
         .testTarget(name: "SyntaxTreeTests", dependencies: ["SyntaxTree"]),
         .testTarget(name: "CandidatesTests", dependencies: ["Candidates"]),
         .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "SyntaxTree", "Candidates"]),
+        .testTarget(name: "RuleTests", dependencies: ["Rules", "Lint", "Checkers", "Configuration", "SyntaxTree",
+                                                     "Candidates", "LintOutput"]),
         .testTarget(name: "CommandLineTests", dependencies: ["fluke"]),
-        
-        
-        
-        
     ]
 )

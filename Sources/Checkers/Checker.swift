@@ -1,0 +1,145 @@
+import Rules
+import SyntaxTree
+
+/// A 1-based place in a candidate: line, and column in characters (as Ruff reports them).
+public struct Location: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public init(_ p: SourcePosition) { line = p.line; column = p.column }
+    public static func < (a: Location, b: Location) -> Bool { (a.line, a.column) < (b.line, b.column) }
+    public var description: String { "\(line):\(column)" }
+}
+
+/// Where a candidate departs from a rule.
+public struct Finding: Sendable, Hashable, Codable {
+    public var code: String
+    public var message: String
+    public var severity: Severity
+    public var start: Location
+    public var end: Location
+    /// Whether the finding lies in the benchmark's prompt (which the model did not write).
+    public var inPrompt: Bool
+
+    public init(code: String, message: String, severity: Severity, start: Location, end: Location,
+                inPrompt: Bool = false) {
+        self.code = code
+        self.message = message
+        self.severity = severity
+        self.start = start
+        self.end = end
+        self.inPrompt = inPrompt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, message, severity, start, end, inPrompt = "in_prompt"
+    }
+}
+
+/// A selected rule as a checker sees it: its options (defaults, then configuration) and the
+/// parameters its file passes (with `{option}` references resolved).
+public struct ActiveRule: Sendable {
+    public let rule: Rule
+    public let options: [String: OptionValue]
+    public let parameters: [String: OptionValue]
+
+    public init(rule: Rule, options: [String: OptionValue]) {
+        self.rule = rule
+        self.options = options
+        if case .checker(_, let raw) = rule.check {
+            var resolved: [String: OptionValue] = [:]
+            for (k, v) in raw {
+                if case .string(let s) = v, s.hasPrefix("{"), s.hasSuffix("}"),
+                   let o = options[String(s.dropFirst().dropLast())] {
+                    resolved[k] = o  // a parameter that is exactly one option keeps its type
+                } else if case .string(let s) = v {
+                    resolved[k] = .string(ActiveRule.substitute(s, options))
+                } else {
+                    resolved[k] = v
+                }
+            }
+            parameters = resolved
+        } else {
+            parameters = [:]
+        }
+    }
+
+    public var code: String { rule.code }
+
+    public func int(_ name: String) -> Int? { parameters[name]?.intValue ?? options[name]?.intValue }
+    public func double(_ name: String) -> Double? { parameters[name]?.doubleValue ?? options[name]?.doubleValue }
+    public func string(_ name: String) -> String? {
+        (parameters[name] ?? options[name]).map(\.description)
+    }
+    public func strings(_ name: String) -> [String] {
+        (parameters[name] ?? options[name])?.stringsValue ?? []
+    }
+    public func bool(_ name: String) -> Bool? { parameters[name]?.boolValue ?? options[name]?.boolValue }
+
+    /// The rule's message with `{placeholders}` filled from `values`, then from options.
+    public func message(_ values: [String: String] = [:]) -> String {
+        var m = rule.message
+        guard m.contains("{") else { return m }
+        for (k, v) in values { m = m.replacingOccurrences(of: "{\(k)}", with: v) }
+        for (k, v) in options { m = m.replacingOccurrences(of: "{\(k)}", with: v.description) }
+        return m
+    }
+
+    /// A finding of this rule over a range.
+    public func finding(_ start: SourcePosition, _ end: SourcePosition, _ values: [String: String] = [:]) -> Finding {
+        Finding(code: rule.code, message: message(values), severity: rule.severity,
+                start: Location(start), end: Location(end))
+    }
+
+    /// A finding of this rule over a node.
+    public func finding(_ node: Node, _ values: [String: String] = [:]) -> Finding {
+        finding(node.start, node.end, values)
+    }
+
+    static func substitute(_ text: String, _ options: [String: OptionValue]) -> String {
+        var out = text
+        for (k, v) in options { out = out.replacingOccurrences(of: "{\(k)}", with: v.description) }
+        return out
+    }
+}
+
+/// What a checker is given for one candidate: the tree, its text, and a cache for analyses
+/// that several checkers share (scopes, logical lines).
+public final class CheckContext {
+    public let tree: Tree
+    public var source: SourceText { tree.source }
+    private var cache: [ObjectIdentifier: Any] = [:]
+
+    public init(tree: Tree) { self.tree = tree }
+
+    /// A shared analysis, computed once per candidate.
+    public func shared<T>(_ type: T.Type, _ make: () -> T) -> T {
+        let key = ObjectIdentifier(type)
+        if let v = cache[key] as? T { return v }
+        let v = make()
+        cache[key] = v
+        return v
+    }
+}
+
+/// A named Swift check, for what a tree-sitter query cannot say. Rule files invoke it with
+/// `check: {checker: NAME, with: {...}}`; it runs once per candidate for all of them.
+public protocol Checker: Sendable {
+    /// The name rule files use.
+    static var name: String { get }
+    /// The parameters it reads (name → what it means); rule files may pass no others.
+    static var parameters: [String: String] { get }
+    init()
+    /// Reports findings for each of `rules` (all of which name this checker).
+    func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void)
+}
+
+/// Every checker Fluke has, by name.
+public enum CheckerRegistry {
+    public static let all: [any Checker.Type] = lineCheckers + metricCheckers + namingCheckers
+        + pycodestyleCheckers + pyflakesCheckers
+
+    public static func checker(named name: String) -> (any Checker.Type)? {
+        all.first { $0.name == name }
+    }
+}

@@ -1,0 +1,84 @@
+import Candidates
+import Rules
+import SyntaxTree
+
+/// What linting one candidate gives: its findings, whether it adheres to each selected rule and
+/// profile, and a 0–10 score with Pylint's formula.
+public struct LintResult: Sendable, Codable {
+    public var candidate: CandidateID
+    /// Every finding, in the prompt or not.
+    public var findings: [Finding]
+    /// Per selected rule code: true when the candidate has no finding of it (counting only what
+    /// the model wrote, unless the prompt was included).
+    public var adherence: [String: Bool]
+    /// Per profile: true when it adheres to every selected rule of the profile.
+    public var profiles: [String: Bool]
+    /// 10 − 10·(5·errors + warnings + refactors + conventions) / statements, floored at 0.
+    public var score: Double
+    /// Statements in the candidate (the score's denominator).
+    public var statements: Int
+    /// Whether the candidate parses.
+    public var parses: Bool
+    /// Whether findings in the prompt counted.
+    public var includesPrompt: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case candidate, findings, adherence, profiles, score, statements, parses, includesPrompt = "includes_prompt"
+    }
+
+    /// The findings that count: those in what the model wrote, unless the prompt is included.
+    public var counted: [Finding] { includesPrompt ? findings : findings.filter { !$0.inPrompt } }
+}
+
+extension Linter {
+    /// Lints one candidate (already parsed).
+    public func lint(_ candidate: Candidate, tree: Tree, includePrompt: Bool = false) -> LintResult {
+        let findings = self.findings(in: tree, firstModelLine: candidate.firstModelLine)
+        let counted = includePrompt ? findings : findings.filter { !$0.inPrompt }
+        let fired = Set(counted.map(\.code))
+        var adherence: [String: Bool] = [:]
+        var profiles: [String: Bool] = [:]
+        for a in rules {
+            adherence[a.code] = !fired.contains(a.code)
+            for p in a.rule.profiles { profiles[p] = (profiles[p] ?? true) && !fired.contains(a.code) }
+        }
+        let statements = Scoring.statements(in: tree)
+        return LintResult(candidate: candidate.id, findings: findings, adherence: adherence, profiles: profiles,
+                          score: Scoring.score(counted, statements: statements), statements: statements,
+                          parses: !tree.hasSyntaxErrors, includesPrompt: includePrompt)
+    }
+}
+
+/// Pylint's score.
+public enum Scoring {
+    /// 10 − 10·(5·errors + warnings + refactors + conventions) / statements, floored at 0 (and 10
+    /// when there are no statements and no findings, 0 when there are findings but no
+    /// statements).
+    public static func score(_ findings: [Finding], statements: Int) -> Double {
+        let weighted = findings.reduce(0) { $0 + $1.severity.weight }
+        guard statements > 0 else { return weighted == 0 ? 10 : 0 }
+        return max(0, 10 - 10 * Double(weighted) / Double(statements))
+    }
+
+    static let statementKinds: Set<String> = [
+        "expression_statement", "return_statement", "pass_statement", "break_statement",
+        "continue_statement", "raise_statement", "assert_statement", "delete_statement",
+        "global_statement", "nonlocal_statement", "import_statement", "import_from_statement",
+        "future_import_statement", "print_statement", "exec_statement", "type_alias_statement",
+        "if_statement", "for_statement", "while_statement", "try_statement", "with_statement",
+        "match_statement", "function_definition", "class_definition",
+    ]
+
+    static let statementSymbols: Set<UInt16> = Set(statementKinds.map { Symbols.named($0) }).subtracting([0])
+
+    /// Statements as Pylint counts them (every statement node, compound ones and definitions
+    /// included).
+    public static func statements(in tree: Tree) -> Int {
+        var n = 0
+        tree.forEachNode { node in
+            if statementSymbols.contains(node.symbol) { n += 1 }
+            return true
+        }
+        return n
+    }
+}

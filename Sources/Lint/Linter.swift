@@ -1,0 +1,149 @@
+import Candidates
+@_exported import Checkers
+import Foundation
+import Rules
+import SyntaxTree
+
+/// Runs a set of rules on syntax trees: every query rule in one pass over the tree (their
+/// patterns are compiled into a single query), then each named checker once for all the rules
+/// that use it; then `# noqa` comments.
+///
+/// A linter is immutable and can be shared between threads.
+public final class Linter: @unchecked Sendable {
+    /// The selected rules, with their options.
+    public let rules: [ActiveRule]
+    private let query: Query?
+    /// For each pattern of `query`, the index in `rules` of the rule it belongs to.
+    private let patternRule: [Int]
+    private let checkers: [(any Checker, [ActiveRule])]
+
+    /// - Parameters:
+    ///   - rules: the rules to run.
+    ///   - options: per rule code, option values that replace the defaults (already validated).
+    public init(rules: [Rule], options: [String: [String: OptionValue]] = [:]) throws(RuleError) {
+        var active: [ActiveRule] = []
+        for rule in rules {
+            var values = Dictionary(uniqueKeysWithValues: rule.options.map { ($0.name, $0.defaultValue) })
+            for (k, v) in options[rule.code] ?? [:] { values[k] = v }
+            active.append(ActiveRule(rule: rule, options: values))
+        }
+        self.rules = active
+        var text = ""
+        var patternRule: [Int] = []
+        var byChecker: [String: [ActiveRule]] = [:]
+        var checkerOrder: [String] = []
+        for (i, a) in active.enumerated() {
+            switch a.rule.check {
+            case .query(let q):
+                let resolved = Linter.substitute(q, a.options)
+                let count: Int
+                do { count = try Query(resolved).patternCount } catch {
+                    throw RuleError(file: a.rule.file, message: "the query does not compile with these options: \(error.message)")
+                }
+                text += resolved + "\n"
+                patternRule += Array(repeating: i, count: count)
+            case .checker(let name, let parameters):
+                guard let type = CheckerRegistry.checker(named: name) else {
+                    throw RuleError(file: a.rule.file, message: "unknown checker `\(name)` (known: "
+                        + CheckerRegistry.all.map { $0.name }.sorted().joined(separator: ", ") + ")")
+                }
+                for p in parameters.keys.sorted() where type.parameters[p] == nil {
+                    throw RuleError(file: a.rule.file, message: "checker `\(name)` has no parameter `\(p)` (it takes: "
+                        + type.parameters.keys.sorted().joined(separator: ", ") + ")")
+                }
+                if byChecker[name] == nil { checkerOrder.append(name) }
+                byChecker[name, default: []].append(a)
+            }
+        }
+        if text.isEmpty {
+            query = nil
+        } else {
+            do { query = try Query(text) } catch {
+                throw RuleError(file: "rules", message: "the combined query does not compile: \(error)")
+            }
+        }
+        self.patternRule = patternRule
+        checkers = checkerOrder.map { name in (CheckerRegistry.checker(named: name)!.init(), byChecker[name]!) }
+    }
+
+    static func substitute(_ query: String, _ options: [String: OptionValue]) -> String {
+        guard query.contains("{") else { return query }
+        var out = query
+        for (name, value) in options {
+            let rendered: String
+            if case .strings(let list) = value {
+                rendered = list.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
+            } else {
+                rendered = value.description
+            }
+            out = out.replacingOccurrences(of: "{\(name)}", with: rendered)
+        }
+        return out
+    }
+
+    /// The findings for one tree, in order of place then code, with `# noqa` applied.
+    /// `firstModelLine` marks findings before it as being in the prompt.
+    public func findings(in tree: Tree, firstModelLine: Int = 1) -> [Finding] {
+        var out: [Finding] = []
+        var seen = Set<String>()
+        if let query {
+            query.forEachMatch(in: tree.root) { match in
+                let active = rules[patternRule[match.patternIndex]]
+                guard let node = match.node("report") ?? match.captures.first?.node else { return }
+                var values: [String: String] = [:]
+                for c in match.captures where values[c.name] == nil { values[c.name] = c.node.text }
+                let f = active.finding(node, values)
+                // One finding per rule and place, however many patterns matched there.
+                if seen.insert("\(f.code)@\(f.start.line):\(f.start.column)").inserted { out.append(f) }
+            }
+        }
+        let context = CheckContext(tree: tree)
+        for (checker, rules) in checkers {
+            checker.check(context, rules: rules) { out.append($0) }
+        }
+        let noqa = NoQA(tree: tree)
+        out = out.filter { !noqa.suppresses($0) }
+        for i in out.indices { out[i].inPrompt = out[i].start.line < firstModelLine }
+        return out.sorted { ($0.start, $0.code) < ($1.start, $1.code) }
+    }
+}
+
+/// `# noqa` comments, as Flake8 and Ruff read them: `# noqa` on a line suppresses every finding
+/// that starts there; `# noqa: E501, W291` only those codes (or codes that start with them).
+struct NoQA {
+    /// Per line: nil for a bare `# noqa`, else the codes.
+    private var lines: [Int: [String]?] = [:]
+
+    static let pattern = try! NSRegularExpression(
+        pattern: #"#\s*noqa(?::[\s]?(?<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?"#, options: [.caseInsensitive])
+
+    init(tree: Tree) {
+        tree.forEachNode { node in
+            guard node.symbol == NoQASymbols.comment else { return true }
+            let text = node.text
+            guard text.range(of: "noqa", options: .caseInsensitive) != nil,
+                  let m = NoQA.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else {
+                return true
+            }
+            let line = node.start.line
+            if let r = Range(m.range(withName: "codes"), in: text) {
+                let codes = text[r].split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map { String($0).uppercased() }
+                if case .some(.some(let existing)) = lines[line] { lines[line] = existing + codes }
+                else if lines[line] == nil { lines[line] = .some(codes) }
+            } else {
+                lines[line] = .some(nil)
+            }
+            return true
+        }
+    }
+
+    func suppresses(_ f: Finding) -> Bool {
+        guard let entry = lines[f.start.line] else { return false }
+        guard let codes = entry else { return true }
+        return codes.contains { f.code.hasPrefix($0) }
+    }
+}
+
+enum NoQASymbols {
+    static let comment = Symbols.named("comment")
+}

@@ -99,6 +99,7 @@ public struct RuleExample: Sendable, Hashable {
     public struct Marker: Sendable, Hashable, Comparable, CustomStringConvertible {
         public var line: Int
         public var column: Int
+        public init(line: Int, column: Int) { self.line = line; self.column = column }
         public static func < (a: Marker, b: Marker) -> Bool { (a.line, a.column) < (b.line, b.column) }
         public var description: String { "\(line):\(column)" }
     }

@@ -22,29 +22,20 @@ final class PhysicalLinesBox {
 }
 
 /// How pycodestyle sees the lines of a string literal that spans lines: its physical-line
-/// checks run on the string's text line by line, from the string's first line up to the line
-/// before its last (the last is checked as an ordinary line). The first of them is the string's
-/// text from its opening quote (not the whole line), and all of them are "multiline" (where a
-/// long single word is allowed).
+/// checks run on each line from the string's first up to the line before its last (the last is
+/// checked as an ordinary line), as "multiline" lines, where one long word (a URL) is allowed.
 final class MultilineStrings {
-    /// Line → the column (1-based) where the text pycodestyle checks starts on that line.
-    let firstLineStart: [Int: Int]
     /// Lines checked as part of a multi-line string.
     let multiline: Set<Int>
 
     init(_ tree: Tree) {
-        var first: [Int: Int] = [:]
         var lines = Set<Int>()
         tree.forEachNode { node in
             guard node.symbol == LineSymbols.string else { return true }
             let s = node.start, e = node.end
-            if e.line > s.line {
-                if first[s.line] == nil { first[s.line] = s.column }
-                for l in s.line..<e.line { lines.insert(l) }
-            }
+            if e.line > s.line { for l in s.line..<e.line { lines.insert(l) } }
             return false
         }
-        firstLineStart = first
         multiline = lines
     }
 }
@@ -86,14 +77,12 @@ struct LineLengthChecker: Checker {
             let allowURLs = rule.bool("allow-urls") ?? true
             for (i, raw) in lines.enumerated() {
                 var line = Substring(raw)
-                // The first line of a multi-line string is checked from the string's start.
-                let offset = strings.firstLineStart[i + 1].map { $0 - 1 } ?? 0
-                if offset > 0 { line = line.dropFirst(offset) }
                 while let last = line.last, last == " " || last == "\t" || last == "\u{0B}" || last == "\u{0C}" {
                     line = line.dropLast()
                 }
                 let length = line.unicodeScalars.count
                 guard length > max else { continue }
+                if i == 0 && line.hasPrefix("#!") { continue }  // a shebang line
                 if allowURLs {
                     // pycodestyle: a long URL in a comment, or one long word in a multi-line
                     // string, may run long.
@@ -103,8 +92,8 @@ struct LineLengthChecker: Checker {
                         continue
                     }
                 }
-                report(rule.finding(SourcePosition(line: i + 1, column: offset + max + 1, offset: 0),
-                                    SourcePosition(line: i + 1, column: offset + length + 1, offset: 0),
+                report(rule.finding(SourcePosition(line: i + 1, column: max + 1, offset: 0),
+                                    SourcePosition(line: i + 1, column: length + 1, offset: 0),
                                     ["length": String(length), "max": String(max)]))
             }
         }

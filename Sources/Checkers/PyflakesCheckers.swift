@@ -18,8 +18,8 @@ extension CheckContext {
 
 /// The findings of pyflakes' scope analysis (`PyflakesAnalysis`): F401 unused import, F811
 /// redefinition of an unused name, F821 undefined name, F841 unused local variable. Each rule
-/// file names the code it reports with `code`. Files with syntax errors are not analysed (as
-/// pyflakes, which cannot read them; E999 reports them).
+/// file names the code it reports with `report`. A file that tree-sitter cannot parse is not
+/// analysed (neither pyflakes nor Ruff reads it; E999 reports it).
 struct PyflakesScopeChecker: Checker {
     static let name = "pyflakes-scopes"
     static let parameters = ["report": "the pyflakes code whose findings this rule reports (F401, F811, F821, F841)"]

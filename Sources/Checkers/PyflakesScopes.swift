@@ -20,6 +20,8 @@ final class PyBinding {
     /// Where findings about it are reported (the name, or the alias of an import).
     let node: Node
     var used = false
+    /// A loop variable (which shadowing an import is F402, not F811).
+    var isLoopVariable = false
 
     init(_ name: String, _ kind: Kind, _ node: Node) {
         self.name = name
@@ -66,7 +68,9 @@ final class PyScope {
     var globals: Set<String> = []
     var usesLocals = false
     var hasStarImport = false
-    init(_ kind: Kind) { self.kind = kind }
+    /// The enclosing scope (nil for the module).
+    let parent: PyScope?
+    init(_ kind: Kind, parent: PyScope?) { self.kind = kind; self.parent = parent }
 }
 
 /// What the scope analysis found, per pyflakes code.
@@ -191,8 +195,10 @@ final class PyflakesAnalysis {
     static let maxDepth = 200
 
     init(tree: Tree) {
-        if tree.hasSyntaxErrors { return }
-        let module = PyScope(.module)
+        // As Ruff: a file its parser reads is analysed, even when CPython would refuse it for a
+        // reason found after parsing (a misplaced `from __future__` import).
+        if tree.root.hasError { return }
+        let module = PyScope(.module, parent: nil)
         push(module)
         visitChildren(tree.root)
         while !deferred.isEmpty {
@@ -388,7 +394,9 @@ final class PyflakesAnalysis {
     }
 
     private func bind(_ node: Node, _ kind: PyBinding.Kind, loop: Bool = false) {
-        addBinding(PyBinding(node.text, kind, node), loop: loop)
+        let b = PyBinding(node.text, kind, node)
+        b.isLoopVariable = loop
+        addBinding(b, loop: loop)
     }
 
     /// Binds the names in an assignment target; loads what is read (`a.b`, `a[i]`).
@@ -657,7 +665,7 @@ final class PyflakesAnalysis {
     private func runFunction(saved: [PyScope], parameters: [Node], body: Node?) {
         let outer = stack
         stack = saved
-        let fs = PyScope(.function)
+        let fs = PyScope(.function, parent: saved.last)
         push(fs)
         for p in parameters {
             fs.bindings[p.text] = PyBinding(p.text, .argument, p)
@@ -668,7 +676,7 @@ final class PyflakesAnalysis {
 
     private func visitClass(_ node: Node) {
         if let sc = node.child(byField: "superclasses") { visit(sc) }
-        push(PyScope(.klass))
+        push(PyScope(.klass, parent: scope))
         if let b = node.child(byField: "body") { visit(b) }
         stack.removeLast()
         if let n = node.child(byField: "name") { bind(n, .klass) }
@@ -683,7 +691,7 @@ final class PyflakesAnalysis {
             first = false
             break
         }
-        push(PyScope(.generator))
+        push(PyScope(.generator, parent: scope))
         first = true
         for c in clauses {
             if c.symbol == PySym.forInClause {
@@ -711,14 +719,38 @@ final class PyflakesAnalysis {
         "__tracebackhide__", "__traceback_info__", "__traceback_supplement__", "__debuggerskip__",
     ]
 
+    /// As Ruff: a binding in a function that shadows an import of an enclosing scope which
+    /// nothing used redefines it (F811), though they are in different scopes.
+    private func shadowedImports(_ s: PyScope) {
+        for (name, b) in s.bindings {
+            switch b.kind {
+            case .global, .annotation, .exceptHandler: continue
+            default: break
+            }
+            if b.isLoopVariable { continue }
+            var outer = s.parent
+            while let o = outer {
+                if o.kind != .klass, let shadowed = o.bindings[name] {
+                    if shadowed.isImport, !shadowed.used, b.redefines(shadowed) {
+                        add("F811", b.node, ["name": name, "line": String(shadowed.node.start.line)])
+                    }
+                    break
+                }
+                outer = o.parent
+            }
+        }
+    }
+
     private func finish(_ module: PyScope) {
         for name in exportNames { module.bindings[name]?.used = true }
         for (name, node) in undefined where !globalNames.contains(name) {
             add("F821", node, ["name": name])
         }
         for s in allScopes {
+            if s.kind == .function { shadowedImports(s) }
             for (name, b) in s.bindings {
-                if b.isImport && !b.used {
+                // Ruff leaves imports in a class body alone (they are class attributes).
+                if b.isImport && !b.used && s.kind != .klass {
                     add("F401", b.node, ["name": b.fullName ?? name])
                 }
                 if s.kind == .function, !s.usesLocals, !b.used,

@@ -195,9 +195,12 @@ final class PyflakesAnalysis {
     static let maxDepth = 200
 
     init(tree: Tree) {
-        // As Ruff: a file its parser reads is analysed, even when CPython would refuse it for a
-        // reason found after parsing (a misplaced `from __future__` import).
-        if tree.root.hasError { return }
+        // As Ruff: a file its parser refuses is not analysed; one it reads is, even when CPython
+        // would refuse it for a reason found after parsing (a misplaced `from __future__` import).
+        if tree.root.hasError
+            || tree.hasSyntaxErrors && tree.syntaxErrors.contains(where: { $0.kind != .misplacedFutureImport }) {
+            return
+        }
         let module = PyScope(.module, parent: nil)
         push(module)
         visitChildren(tree.root)

@@ -74,8 +74,10 @@ struct PyTokens {
         var quote: [Unicode.Scalar] = []
         var lnum = 0
         let total = lines.count
+        var line: [Unicode.Scalar] = [], lastLine: [Unicode.Scalar] = []
         while true {
-            let line: [Unicode.Scalar] = lnum < total ? lines[lnum] : []
+            lastLine = line
+            line = lnum < total ? lines[lnum] : []
             lnum += 1
             var pos = 0
             let max = line.count
@@ -238,16 +240,19 @@ struct PyTokens {
         }
         if inString { failed = true; return }
         if parenlev > 0 || continued { failed = true; return }
-        if let last = lines.last, last.last != "\n" {
-            let stripped = last.drop { $0 == " " || $0 == "\t" || $0 == "\u{0C}" }
+        // As tokenize: an implicit NEWLINE when the last line read has no line break (when the
+        // file ends in a line of blanks, that is the line before it, and the end comes a row
+        // earlier).
+        if let last = lastLine.last, last != "\n" {
+            let stripped = lastLine.drop { $0 == " " || $0 == "\t" || $0 == "\u{0C}" }
             if stripped.first != "#" {
-                tokens.append(PyToken(kind: .newline, text: [], start: (total, last.count), end: (total, last.count + 1), lineRows: 0..<0))
+                tokens.append(PyToken(kind: .newline, text: [], start: (lnum - 1, lastLine.count), end: (lnum - 1, lastLine.count + 1), lineRows: 0..<0))
             }
         }
         for _ in indents.dropFirst() {
-            tokens.append(PyToken(kind: .dedent, text: [], start: (total + 1, 0), end: (total + 1, 0), lineRows: 0..<0))
+            tokens.append(PyToken(kind: .dedent, text: [], start: (lnum, 0), end: (lnum, 0), lineRows: 0..<0))
         }
-        tokens.append(PyToken(kind: .endMarker, text: [], start: (total + 1, 0), end: (total + 1, 0), lineRows: 0..<0))
+        tokens.append(PyToken(kind: .endMarker, text: [], start: (lnum, 0), end: (lnum, 0), lineRows: 0..<0))
     }
 
     /// Where a string that ends with `quote` ends on `line` (after the quote), from `from`.

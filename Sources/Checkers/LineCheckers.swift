@@ -47,6 +47,16 @@ struct LineLengthChecker: Checker {
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             let allowURLs = rule.bool("allow-urls") ?? true
+            // Rows inside a multi-line string, but its last (pycodestyle's `multiline`).
+            var multiline = Set<Int>()
+            if allowURLs {
+                context.tree.forEachNode { node in
+                    if node.kind == "string", node.start.line < node.end.line {
+                        for r in node.start.line..<node.end.line { multiline.insert(r) }
+                    }
+                    return true
+                }
+            }
             for (i, raw) in lines.enumerated() {
                 var line = Substring(raw)
                 while let last = line.last, last == " " || last == "\t" || last == "\u{0B}" || last == "\u{0C}" {
@@ -55,9 +65,10 @@ struct LineLengthChecker: Checker {
                 let length = line.unicodeScalars.count
                 guard length > max else { continue }
                 if allowURLs {
-                    // pycodestyle: a comment that is one long chunk (a URL) may run long.
+                    // pycodestyle: a comment `# <one long chunk>` (a URL), or one long chunk on a
+                    // line inside a multi-line string, may run long.
                     let chunks = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                    if (chunks.count == 1 || (chunks.count == 2 && chunks[0] == "#")),
+                    if ((chunks.count == 1 && multiline.contains(i + 1)) || (chunks.count == 2 && chunks[0] == "#")),
                        length - chunks.last!.unicodeScalars.count < max - 7 {
                         continue
                     }

@@ -144,16 +144,12 @@ struct EndOfFileChecker: Checker {
                 report(rule.finding(SourcePosition(line: n, column: col, offset: 0),
                                     SourcePosition(line: n, column: col, offset: 0)))
             } else {
-                // The last line is blank (it holds only a line break, or only whitespace).
+                // As pycodestyle: the last line holds only a line break (a last line of
+                // whitespace is W293's), and the finding is on that last line.
                 guard endsWithBreak else { continue }
                 let n = context.source.lineCount
-                guard lines[n - 1].allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\u{0C}" }) else { continue }
-                // pycodestyle reports the first of the trailing blank lines.
-                var first = n
-                while first > 1, lines[first - 2].allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\u{0C}" }) {
-                    first -= 1
-                }
-                guard first > 1 || n > 1 || !lines[0].isEmpty || bytes.count > 1 else { continue }
+                guard lines[n - 1].isEmpty else { continue }
+                let first = n
                 report(rule.finding(SourcePosition(line: first, column: 1, offset: 0),
                                     SourcePosition(line: n, column: 1, offset: 0)))
             }

@@ -1,0 +1,316 @@
+import SyntaxTree
+
+/// A Python token as CPython 3.11's `tokenize` module produces it, which is what pycodestyle's
+/// checks read. Rows are 1-based, columns 0-based in Unicode scalars (as Python's).
+struct PyToken {
+    enum Kind: Equatable { case name, number, string, op, comment, newline, nl, indent, dedent, errorToken, endMarker }
+    var kind: Kind
+    var text: [Unicode.Scalar]
+    var start: (row: Int, col: Int)
+    var end: (row: Int, col: Int)
+    /// The physical lines the token's `line` spans (first and last row); empty for none.
+    var lineRows: Range<Int>
+    var string: String { String(String.UnicodeScalarView(text)) }
+    func `is`(_ s: String) -> Bool { text.count == s.unicodeScalars.count && string == s }
+}
+
+/// Physical lines (with their line break, normalised to "\n", as Python's universal newlines
+/// read them) and the tokens of a candidate.
+struct PyTokens {
+    var lines: [[Unicode.Scalar]] = []
+    var tokens: [PyToken] = []
+    /// Whether tokenizing failed (pycodestyle then reports E902 and stops at that point).
+    var failed = false
+
+    static let operators: [String] = [
+        "**=", "...", "//=", ">>=", "<<=", "!=", "%=", "&=", "**", "*=", "+=", "-=", "->", "//", "/=",
+        ":=", "<<", "<=", "==", ">=", ">>", "@=", "^=", "|=", "%", "&", "(", ")", "*", "+", ",", "-",
+        ".", "/", ":", ";", "<", "=", ">", "@", "[", "]", "^", "{", "|", "}", "~",
+    ]
+    static let operatorScalars: [[Unicode.Scalar]] = operators.map { Array($0.unicodeScalars) }
+    static let prefixes: Set<String> = ["b", "r", "u", "f", "br", "rb", "fr", "rf"]
+
+    static func isWord(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || c.properties.isAlphabetic || c.properties.numericType != nil
+    }
+    static func isIdentStart(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || c.properties.isXIDStart
+    }
+    static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+
+    init(bytes: [UInt8]) {
+        var text = String(decoding: bytes, as: UTF8.self).unicodeScalars[...]
+        if text.first == "\u{FEFF}" { text = text.dropFirst() }
+        var current: [Unicode.Scalar] = []
+        var it = text.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        while true {
+            let c: Unicode.Scalar
+            if let p = pending { c = p; pending = nil } else if let n = it.next() { c = n } else { break }
+            if c == "\n" {
+                current.append("\n"); lines.append(current); current = []
+            } else if c == "\r" {
+                current.append("\n"); lines.append(current); current = []
+                if let n = it.next(), n != "\n" { pending = n }
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        tokenize()
+    }
+
+    private mutating func emit(_ kind: PyToken.Kind, _ text: ArraySlice<Unicode.Scalar>, _ s: (Int, Int), _ e: (Int, Int), _ rows: Range<Int>) {
+        tokens.append(PyToken(kind: kind, text: Array(text), start: s, end: e, lineRows: rows))
+    }
+
+    /// The tokenizer of CPython 3.11's `tokenize` module (pure Python, regular-expression based).
+    private mutating func tokenize() {
+        var parenlev = 0, continued = false
+        var indents = [0]
+        var contstr: [Unicode.Scalar] = []
+        var inString = false, needcont = false
+        var strstart = (0, 0), contFirstRow = 0
+        var quote: [Unicode.Scalar] = []
+        var lnum = 0
+        let total = lines.count
+        var line: [Unicode.Scalar] = [], lastLine: [Unicode.Scalar] = []
+        while true {
+            lastLine = line
+            line = lnum < total ? lines[lnum] : []
+            lnum += 1
+            var pos = 0
+            let max = line.count
+            if inString {
+                if line.isEmpty { failed = true; return }
+                if let end = Self.stringEnd(line, from: 0, quote: quote) {
+                    pos = end
+                    emit(.string, (contstr + line[0..<end])[...], strstart, (lnum, end), contFirstRow..<(lnum + 1))
+                    inString = false; needcont = false
+                } else if needcont && !(line.count >= 2 && line[line.count - 2] == "\\" && line[line.count - 1] == "\n") {
+                    emit(.errorToken, (contstr + line)[...], strstart, (lnum, line.count), contFirstRow..<lnum)
+                    inString = false
+                    continue
+                } else {
+                    contstr += line
+                    continue
+                }
+            } else if parenlev == 0 && !continued {
+                if line.isEmpty { break }
+                var column = 0
+                while pos < max {
+                    let c = line[pos]
+                    if c == " " { column += 1 } else if c == "\t" { column = (column / 8 + 1) * 8 }
+                    else if c == "\u{0C}" { column = 0 } else { break }
+                    pos += 1
+                }
+                if pos == max { break }
+                if line[pos] == "#" || line[pos] == "\r" || line[pos] == "\n" {
+                    if line[pos] == "#" {
+                        var e = max
+                        while e > pos, line[e - 1] == "\n" || line[e - 1] == "\r" { e -= 1 }
+                        emit(.comment, line[pos..<e], (lnum, pos), (lnum, e), lnum..<(lnum + 1))
+                        pos = e
+                    }
+                    emit(.nl, line[pos..<max], (lnum, pos), (lnum, max), lnum..<(lnum + 1))
+                    continue
+                }
+                if column > indents.last! {
+                    indents.append(column)
+                    emit(.indent, line[0..<pos], (lnum, 0), (lnum, pos), lnum..<(lnum + 1))
+                }
+                while column < indents.last! {
+                    if !indents.contains(column) { failed = true; return }
+                    indents.removeLast()
+                    emit(.dedent, [], (lnum, pos), (lnum, pos), lnum..<(lnum + 1))
+                }
+            } else {
+                if line.isEmpty { failed = true; return }
+                continued = false
+            }
+            while pos < max {
+                // Whitespace, then one token.
+                var start = pos
+                while start < max, line[start] == " " || line[start] == "\u{0C}" || line[start] == "\t" { start += 1 }
+                if start == max { pos = max; break }
+                let c = line[start]
+                // A backslash before the line break: a continued statement.
+                if c == "\\" {
+                    if start + 1 < max, line[start + 1] == "\n" { continued = true; pos = start + 2; continue }
+                    if start + 2 < max, line[start + 1] == "\r", line[start + 2] == "\n" { continued = true; pos = start + 3; continue }
+                    emit(.errorToken, line[pos..<(pos + 1)], (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))
+                    pos += 1
+                    continue
+                }
+                if c == "#" {
+                    var e = start
+                    while e < max, line[e] != "\r", line[e] != "\n" { e += 1 }
+                    emit(.comment, line[start..<e], (lnum, start), (lnum, e), lnum..<(lnum + 1))
+                    pos = e
+                    continue
+                }
+                // String prefix and quotes.
+                var q = start
+                while q < max, q - start < 3, Self.isWord(line[q]), !Self.isDigit(line[q]) { q += 1 }
+                if q < max, line[q] == "'" || line[q] == "\"" {
+                    let prefix = String(String.UnicodeScalarView(line[start..<q])).lowercased()
+                    if q == start || Self.prefixes.contains(prefix) {
+                        let qc = line[q]
+                        let triple = q + 2 < max && line[q + 1] == qc && line[q + 2] == qc
+                        if triple {
+                            let qs: [Unicode.Scalar] = [qc, qc, qc]
+                            if let end = Self.stringEnd(line, from: q + 3, quote: qs) {
+                                emit(.string, line[start..<end], (lnum, start), (lnum, end), lnum..<(lnum + 1))
+                                pos = end
+                            } else {
+                                strstart = (lnum, start); contstr = Array(line[start...]); contFirstRow = lnum
+                                quote = qs; inString = true; needcont = false
+                                pos = max
+                                break
+                            }
+                            continue
+                        }
+                        // A one-quote string: ends on this line, or continues with a backslash.
+                        var i = q + 1
+                        var closed = false, cont = false
+                        while i < max {
+                            let ch = line[i]
+                            if ch == "\\" {
+                                if i + 1 < max, line[i + 1] == "\n" { cont = i + 2 == max; i += 2; break }
+                                if i + 2 < max, line[i + 1] == "\r", line[i + 2] == "\n" { cont = true; i += 3; break }
+                                i += 2; continue
+                            }
+                            if ch == "\n" { break }
+                            if ch == qc { closed = true; i += 1; break }
+                            i += 1
+                        }
+                        if closed {
+                            emit(.string, line[start..<i], (lnum, start), (lnum, i), lnum..<(lnum + 1))
+                            pos = i
+                            continue
+                        }
+                        if cont {
+                            strstart = (lnum, start); contstr = Array(line[start...]); contFirstRow = lnum
+                            quote = [qc]; inString = true; needcont = true
+                            pos = max
+                            break
+                        }
+                        // An unterminated quote: no pseudo-token matches here.
+                        emit(.errorToken, line[pos..<(pos + 1)], (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))
+                        pos += 1
+                        continue
+                    }
+                }
+                if Self.isDigit(c) || (c == "." && start + 1 < max && Self.isDigit(line[start + 1])) {
+                    let e = Self.numberEnd(line, start)
+                    emit(.number, line[start..<e], (lnum, start), (lnum, e), lnum..<(lnum + 1))
+                    pos = e
+                    continue
+                }
+                if c == "\n" || c == "\r" {
+                    var e = start + 1
+                    if c == "\r", e < max, line[e] == "\n" { e += 1 }
+                    emit(parenlev > 0 ? .nl : .newline, line[start..<e], (lnum, start), (lnum, e), lnum..<(lnum + 1))
+                    pos = e
+                    continue
+                }
+                if let op = Self.operatorScalars.first(where: { o in
+                    start + o.count <= max && line[start..<(start + o.count)].elementsEqual(o)
+                }) {
+                    if op.count == 1 {
+                        if c == "(" || c == "[" || c == "{" { parenlev += 1 }
+                        else if c == ")" || c == "]" || c == "}" { parenlev -= 1 }
+                    }
+                    emit(.op, line[start..<(start + op.count)], (lnum, start), (lnum, start + op.count), lnum..<(lnum + 1))
+                    pos = start + op.count
+                    continue
+                }
+                if Self.isWord(c) {
+                    var e = start
+                    while e < max, Self.isWord(line[e]) { e += 1 }
+                    if Self.isIdentStart(c) {
+                        emit(.name, line[start..<e], (lnum, start), (lnum, e), lnum..<(lnum + 1))
+                    }
+                    pos = e
+                    continue
+                }
+                emit(.errorToken, line[pos..<(pos + 1)], (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))
+                pos += 1
+            }
+        }
+        if inString { failed = true; return }
+        if parenlev > 0 || continued { failed = true; return }
+        // As tokenize: an implicit NEWLINE when the last line read has no line break (when the
+        // file ends in a line of blanks, that is the line before it, and the end comes a row
+        // earlier).
+        if let last = lastLine.last, last != "\n" {
+            let stripped = lastLine.drop { $0 == " " || $0 == "\t" || $0 == "\u{0C}" }
+            if stripped.first != "#" {
+                tokens.append(PyToken(kind: .newline, text: [], start: (lnum - 1, lastLine.count), end: (lnum - 1, lastLine.count + 1), lineRows: 0..<0))
+            }
+        }
+        for _ in indents.dropFirst() {
+            tokens.append(PyToken(kind: .dedent, text: [], start: (lnum, 0), end: (lnum, 0), lineRows: 0..<0))
+        }
+        tokens.append(PyToken(kind: .endMarker, text: [], start: (lnum, 0), end: (lnum, 0), lineRows: 0..<0))
+    }
+
+    /// Where a string that ends with `quote` ends on `line` (after the quote), from `from`.
+    static func stringEnd(_ line: [Unicode.Scalar], from: Int, quote: [Unicode.Scalar]) -> Int? {
+        var i = from
+        while i < line.count {
+            if line[i] == "\\" { i += 2; continue }
+            if line[i] == quote[0], i + quote.count <= line.count, line[i..<(i + quote.count)].elementsEqual(quote) {
+                return i + quote.count
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The end of a number literal starting at `s` (as tokenize's Number pattern).
+    static func numberEnd(_ l: [Unicode.Scalar], _ s: Int) -> Int {
+        let n = l.count
+        func digits(_ i: Int, _ ok: (Unicode.Scalar) -> Bool) -> Int {
+            guard i < n, ok(l[i]) else { return i }
+            var j = i + 1
+            while j < n {
+                if ok(l[j]) { j += 1 } else if l[j] == "_", j + 1 < n, ok(l[j + 1]) { j += 2 } else { break }
+            }
+            return j
+        }
+        let dec: (Unicode.Scalar) -> Bool = { $0 >= "0" && $0 <= "9" }
+        if l[s] == "0", s + 1 < n {
+            let k = l[s + 1]
+            let hex: (Unicode.Scalar) -> Bool = { c in
+                if c >= "0" && c <= "9" { return true }
+                if c >= "a" && c <= "f" { return true }
+                return c >= "A" && c <= "F"
+            }
+            let bin: (Unicode.Scalar) -> Bool = { $0 == "0" || $0 == "1" }
+            let oct: (Unicode.Scalar) -> Bool = { $0 >= "0" && $0 <= "7" }
+            var radix: ((Unicode.Scalar) -> Bool)? = nil
+            if k == "x" || k == "X" { radix = hex } else if k == "b" || k == "B" { radix = bin } else if k == "o" || k == "O" { radix = oct }
+            if let radix {
+                var j = s + 2
+                var any = false
+                while j < n {
+                    if radix(l[j]) { j += 1; any = true } else if l[j] == "_", j + 1 < n, radix(l[j + 1]) { j += 2; any = true } else { break }
+                }
+                if any { return j }
+            }
+        }
+        var i = digits(s, dec)
+        var isFloat = false
+        if i < n, l[i] == "." { isFloat = true; i = digits(i + 1, dec) }
+        if i < n, l[i] == "e" || l[i] == "E" {
+            var j = i + 1
+            if j < n, l[j] == "+" || l[j] == "-" { j += 1 }
+            let k = digits(j, dec)
+            if k > j { i = k; isFloat = true }
+        }
+        _ = isFloat
+        if i < n, l[i] == "j" || l[i] == "J" { i += 1 }
+        return i
+    }
+}

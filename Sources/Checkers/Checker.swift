@@ -136,7 +136,7 @@ public protocol Checker: Sendable {
 
 /// Every checker Fluke has, by name.
 public enum CheckerRegistry {
-    public static let all: [any Checker.Type] = lineCheckers + metricCheckers + namingCheckers
+    public static let all: [any Checker.Type] = lineCheckers + metricCheckers + namingCheckers + docstringCheckers
         + pycodestyleCheckers + pyflakesCheckers
 
     public static func checker(named name: String) -> (any Checker.Type)? {

@@ -1,1 +1,188 @@
+import Candidates
+import Foundation
 import Lint
+import Rules
+
+/// How `fluke lint` writes what it found.
+public enum LintFormat: String, Sendable, CaseIterable {
+    /// `path:line:col: CODE message`, as Ruff's concise output.
+    case text
+    /// One JSON array, one object per finding (Ruff's field names, and the candidate's identity).
+    case json
+    /// One JSON object per candidate: findings, adherence per rule and profile, score.
+    case jsonl
+    /// SARIF 2.1.0, for code-scanning tools.
+    case sarif
+}
+
+/// Writes lint results as they come (a candidate at a time), in one of the formats.
+public final class LintWriter {
+    private let format: LintFormat
+    private let write: (String) -> Void
+    private let rules: [Rule]
+    private var first = true
+    private var sarifResults: [[String: Any]] = []
+    public private(set) var findingCount = 0
+    public private(set) var candidateCount = 0
+    public private(set) var cleanCount = 0
+
+    public init(format: LintFormat, rules: [Rule], write: @escaping (String) -> Void) {
+        self.format = format
+        self.rules = rules
+        self.write = write
+        if format == .json { write("[") }
+    }
+
+    /// The name a candidate goes by in text output: its file, and `[task#completion]` for a
+    /// record of a samples file.
+    public static func label(_ id: CandidateID) -> String {
+        guard let task = id.taskID, id.line != nil || id.model != nil else { return id.path }
+        var s = id.path + "[" + task
+        if let c = id.completionID { s += "#\(c)" }
+        return s + "]"
+    }
+
+    public func add(_ result: LintResult) {
+        candidateCount += 1
+        let counted = result.counted
+        findingCount += counted.count
+        if counted.isEmpty { cleanCount += 1 }
+        switch format {
+        case .text:
+            let label = LintWriter.label(result.candidate)
+            var out = ""
+            for f in counted { out += "\(label):\(f.start.line):\(f.start.column): \(f.code) \(f.message)\n" }
+            if !out.isEmpty { write(out) }
+        case .json:
+            for f in counted {
+                write((first ? "\n" : ",\n") + LintWriter.json(LintWriter.findingObject(f, result.candidate)))
+                first = false
+            }
+        case .jsonl:
+            write(LintWriter.json(LintWriter.resultObject(result)) + "\n")
+        case .sarif:
+            for f in counted { sarifResults.append(sarifResult(f, result.candidate)) }
+        }
+    }
+
+    /// Ends the output (closes the JSON array, writes the SARIF log, the text summary).
+    public func finish(summary: Bool = true) {
+        switch format {
+        case .text:
+            if summary {
+                write(findingCount == 0 ? "All checks passed (\(candidateCount) candidates).\n"
+                      : "Found \(findingCount) findings in \(candidateCount - cleanCount) of \(candidateCount) candidates.\n")
+            }
+        case .json:
+            write(first ? "]\n" : "\n]\n")
+        case .jsonl:
+            break
+        case .sarif:
+            write(LintWriter.json(sarifLog(), pretty: true) + "\n")
+        }
+    }
+
+    // MARK: objects
+
+    static func findingObject(_ f: Finding, _ id: CandidateID) -> [String: Any] {
+        var o: [String: Any] = [
+            "code": f.code, "message": f.message, "severity": f.severity.rawValue, "filename": id.path,
+            "location": ["row": f.start.line, "column": f.start.column],
+            "end_location": ["row": f.end.line, "column": f.end.column],
+            "in_prompt": f.inPrompt,
+        ]
+        if let t = id.taskID { o["task_id"] = t }
+        if let c = id.completionID { o["completion_id"] = c }
+        if let m = id.model { o["model"] = m }
+        if let l = id.line { o["record_line"] = l }
+        return o
+    }
+
+    static func resultObject(_ r: LintResult) -> [String: Any] {
+        var o: [String: Any] = [
+            "path": r.candidate.path,
+            "findings": r.findings.map { f -> [String: Any] in
+                ["code": f.code, "message": f.message, "severity": f.severity.rawValue,
+                 "location": ["row": f.start.line, "column": f.start.column],
+                 "end_location": ["row": f.end.line, "column": f.end.column], "in_prompt": f.inPrompt]
+            },
+            "adherence": r.adherence, "profiles": r.profiles,
+            "score": (r.score * 1000).rounded() / 1000, "statements": r.statements, "parses": r.parses,
+            "includes_prompt": r.includesPrompt,
+        ]
+        if let t = r.candidate.taskID { o["task_id"] = t }
+        if let c = r.candidate.completionID { o["completion_id"] = c }
+        if let m = r.candidate.model { o["model"] = m }
+        if let l = r.candidate.line { o["record_line"] = l }
+        return o
+    }
+
+    static func level(_ s: Severity) -> String {
+        switch s {
+        case .error: return "error"
+        case .warning: return "warning"
+        case .refactor, .convention: return "note"
+        }
+    }
+
+    func sarifResult(_ f: Finding, _ id: CandidateID) -> [String: Any] {
+        var region: [String: Any] = ["startLine": f.start.line, "startColumn": f.start.column,
+                                     "endLine": f.end.line, "endColumn": max(f.end.column, 1)]
+        if f.end < f.start { region["endLine"] = f.start.line; region["endColumn"] = f.start.column }
+        var result: [String: Any] = [
+            "ruleId": f.code,
+            "level": LintWriter.level(f.severity),
+            "message": ["text": f.message],
+            "locations": [[
+                "physicalLocation": ["artifactLocation": ["uri": LintWriter.uri(id.path)], "region": region],
+            ] as [String: Any]],
+        ]
+        if let i = rules.firstIndex(where: { $0.code == f.code }) { result["ruleIndex"] = i }
+        if id.taskID != nil {
+            // A record of a samples file: its lines are lines of the record's code.
+            var props: [String: Any] = ["task_id": id.taskID!]
+            if let c = id.completionID { props["completion_id"] = c }
+            if let m = id.model { props["model"] = m }
+            if let l = id.line { props["record_line"] = l }
+            result["properties"] = props
+            var locations = result["locations"] as! [[String: Any]]
+            locations[0]["logicalLocations"] = [["fullyQualifiedName": LintWriter.label(id), "kind": "module"]]
+            result["locations"] = locations
+        }
+        return result
+    }
+
+    static func uri(_ path: String) -> String {
+        path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+    }
+
+    func sarifLog() -> [String: Any] {
+        let driver: [String: Any] = [
+            "name": "fluke",
+            "informationUri": "https://arxiv.org/abs/2411.17501",
+            "version": "0.1.0",
+            "rules": rules.map { r -> [String: Any] in
+                [
+                    "id": r.code, "name": r.name,
+                    "shortDescription": ["text": r.summary],
+                    "fullDescription": ["text": r.rationale.trimmingCharacters(in: .whitespacesAndNewlines)],
+                    "help": ["text": r.rationale.trimmingCharacters(in: .whitespacesAndNewlines)],
+                    "defaultConfiguration": ["level": LintWriter.level(r.severity)],
+                    "properties": ["tags": [r.category, r.origin] + r.profiles],
+                ]
+            },
+        ]
+        return [
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [["tool": ["driver": driver], "results": sarifResults] as [String: Any]],
+        ]
+    }
+
+    static func json(_ object: Any, pretty: Bool = false) -> String {
+        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { options.insert(.prettyPrinted) }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: options) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -75,6 +75,12 @@ public struct RuleOption: Sendable, Hashable {
     public var name: String
     public var defaultValue: OptionValue
     public var description: String
+
+    public init(name: String, defaultValue: OptionValue, description: String) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.description = description
+    }
 }
 
 /// What a rule runs.
@@ -155,6 +161,28 @@ public struct Rule: Sendable, Hashable {
     public var failing: [RuleExample]
     /// The file the rule was read from.
     public var file: String
+
+    public init(code: String, name: String, category: String, origin: String, severity: Severity,
+                profiles: [String], enabledByDefault: Bool, message: String, summary: String,
+                rationale: String, options: [RuleOption], references: [String], check: Check,
+                passing: [RuleExample], failing: [RuleExample], file: String) {
+        self.code = code
+        self.name = name
+        self.category = category
+        self.origin = origin
+        self.severity = severity
+        self.profiles = profiles
+        self.enabledByDefault = enabledByDefault
+        self.message = message
+        self.summary = summary
+        self.rationale = rationale
+        self.options = options
+        self.references = references
+        self.check = check
+        self.passing = passing
+        self.failing = failing
+        self.file = file
+    }
 
     public func option(_ name: String) -> RuleOption? { options.first { $0.name == name } }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Candidates
+import Rules
 import Foundation
 
 @main
@@ -13,7 +14,7 @@ struct Fluke: ParsableCommand {
             generations.json, or - for standard input.
             """,
         version: "0.1.0",
-        subcommands: [Parse.self, Sanitize.self])
+        subcommands: [Parse.self, Sanitize.self, Lint.self, Rules_.self, RuleCommand.self])
 
     /// Exit codes as Ruff's: 0 clean, 1 findings (set by each command), 2 usage or input error.
     static func main() {
@@ -22,6 +23,9 @@ struct Fluke: ParsableCommand {
             try command.run()
         } catch let code as ExitCode {
             exit(withError: code)
+        } catch let e as RuleError {
+            FileHandle.standardError.write(Data("fluke: error: \(e)\n".utf8))
+            Foundation.exit(2)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
             FileHandle.standardError.write(Data("fluke: error: \(fullMessage(for: error))\n".utf8))

@@ -164,3 +164,63 @@ func temp(_ name: String, bytes: [UInt8]) -> String {
         #expect(r.stderr.contains("/no/such.jsonl"))
     }
 }
+
+@Suite struct LintCommandTests {
+    @Test func exitCodesZeroOneTwo() throws {
+        let clean = temp("clean.py", "x = 1\n")
+        let r0 = try fluke(["lint", "--isolated", "--select", "E501,W291", clean])
+        #expect(r0.status == 0, "\(r0.stderr)")
+        #expect(r0.stdout.contains("All checks passed"))
+        let dirty = temp("dirty.py", "x = 1   \n")
+        let r1 = try fluke(["lint", "--isolated", "--select", "W291", dirty])
+        #expect(r1.status == 1)
+        #expect(r1.stdout.hasPrefix("\(dirty):1:6: W291 Trailing whitespace\n"))
+        #expect(try fluke(["lint", "--isolated", "--select", "W291", "--exit-zero", dirty]).status == 0)
+        let r2 = try fluke(["lint", "--isolated", "--select", "NOPE1", clean])
+        #expect(r2.status == 2)
+        #expect(r2.stderr.contains("unknown rule code, prefix or profile `NOPE1`"))
+    }
+
+    @Test func configurationIsFoundFromTheFileAndErrorsNameIt() throws {
+        let dir = NSTemporaryDirectory() + "fluke-lint-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/pkg", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: dir + "/pyproject.toml", contents: Data("""
+            [tool.fluke]
+            select = ["E501"]
+            [tool.fluke.options.E501]
+            max-line-length = 10
+
+            """.utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/pkg/a.py", contents: Data("value = 12345678\n".utf8))
+        let r = try fluke(["lint", dir + "/pkg/a.py"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("a.py:1:11: E501 Line too long (16 > 10 characters)"))
+        _ = FileManager.default.createFile(atPath: dir + "/pyproject.toml", contents: Data("[tool.fluke]\nselect = [\"E501\"]\nbogus = 1\n".utf8))
+        let bad = try fluke(["lint", dir + "/pkg/a.py"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("\(dir)/pyproject.toml: `tool.fluke.bogus`: unknown key"))
+    }
+
+    @Test func jsonlAndSarifAreCleanMachineOutput() throws {
+        let path = temp("m.jsonl", "{\"task_id\": \"T/0\", \"solution\": \"x = 1   \\n\"}\n")
+        let r = try fluke(["lint", "--isolated", "--select", "W291", "--format", "jsonl", path])
+        #expect(r.status == 1)
+        let record = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(record?["task_id"] as? String == "T/0")
+        let s = try fluke(["lint", "--isolated", "--select", "W291", "--format", "sarif", path])
+        let log = try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: Any]
+        #expect(log?["version"] as? String == "2.1.0")
+        #expect(s.stderr.isEmpty)
+    }
+
+    @Test func rulesAndRuleExplain() throws {
+        let list = try fluke(["rules", "--isolated"])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("E501"))
+        let one = try fluke(["rule", "e501"])
+        #expect(one.status == 0)
+        #expect(one.stdout.contains("## E501 `line-too-long`"))
+        #expect(one.stdout.contains("**Why is this bad?**"))
+        #expect(try fluke(["rule", "ZZ999"]).status == 2)
+    }
+}

@@ -1,0 +1,280 @@
+import ArgumentParser
+import Candidates
+import Configuration
+import Dispatch
+import Foundation
+import Lint
+import LintOutput
+import Rules
+import SyntaxTree
+
+/// Options for choosing rules, shared by the commands that lint.
+struct RuleOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Rules to run, comma-separated: codes, prefixes (E, N8), profiles (pep8, paper) or ALL. Replaces the configuration's `select`.", valueName: "codes"))
+    var select: String?
+
+    @Option(name: .customLong("extend-select"), help: ArgumentHelp("Rules to add to the selection.", valueName: "codes"))
+    var extendSelect: String?
+
+    @Option(help: ArgumentHelp("Rules to leave out.", valueName: "codes"))
+    var ignore: String?
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("Another folder of rule files (Rules/<category>/<CODE>.yaml); repeatable.", valueName: "dir"))
+    var ruleDirectories: [String] = []
+
+    @Option(help: ArgumentHelp("Use this configuration file (pyproject.toml or fluke.toml) for every input.", valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Ignore configuration files.")
+    var isolated = false
+
+    static func list(_ s: String?) -> [String]? {
+        s.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
+}
+
+/// Linters by configuration file, built once each.
+final class LinterCache {
+    let options: RuleOptions
+    private var byDirectory: [String: Configuration] = [:]
+    private var linters: [String: (Linter, [Rule])] = [:]
+    private var catalogs: [[String]: RuleCatalog] = [:]
+    private let builtin: String
+
+    init(options: RuleOptions) throws {
+        self.options = options
+        guard let dir = RuleCatalog.builtinDirectory() else {
+            throw InputFailure("cannot find Fluke's rules: set FLUKE_RULES to the Rules folder, or install with Scripts/install")
+        }
+        builtin = dir
+    }
+
+    /// The configuration for a candidate read from `path`.
+    func configuration(for path: String) throws -> Configuration {
+        if let file = options.config {
+            return try cached(key: "--config") {
+                guard let c = try Configuration.load(file: file) else {
+                    throw InputFailure("\(file): has no [tool.fluke] table")
+                }
+                return c
+            }
+        }
+        if options.isolated || path == "-" || path == "<stdin>" {
+            return try cached(key: "") { Configuration() }
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        let key = dir.isEmpty ? FileManager.default.currentDirectoryPath : dir
+        return try cached(key: key) { try Configuration.discover(from: key) ?? Configuration() }
+    }
+
+    private func cached(key: String, _ make: () throws -> Configuration) throws -> Configuration {
+        if let c = byDirectory[key] { return c }
+        let c = try make()
+        byDirectory[key] = c
+        return c
+    }
+
+    /// The linter for a configuration (with the command line's selection on top).
+    func linter(for config: Configuration) throws -> (Linter, [Rule]) {
+        let key = config.file ?? ""
+        if let l = linters[key] { return l }
+        let dirs = [builtin] + config.ruleDirectories + options.ruleDirectories
+        let catalog: RuleCatalog
+        if let c = catalogs[dirs] { catalog = c } else {
+            catalog = try RuleCatalog.load(directories: dirs)
+            catalogs[dirs] = catalog
+        }
+        let effective = config.overriding(select: RuleOptions.list(options.select),
+                                          extendSelect: RuleOptions.list(options.extendSelect) ?? [],
+                                          ignore: RuleOptions.list(options.ignore) ?? [])
+        let (rules, values) = try effective.resolve(catalog)
+        let linter = try Linter(rules: rules, options: values)
+        linters[key] = (linter, rules)
+        return (linter, rules)
+    }
+}
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report where candidates depart from style conventions, and how well they adhere.",
+        discussion: """
+            Rules come from Fluke's Rules/ folder (and --rules folders); which ones run comes from \
+            pyproject.toml [tool.fluke] or fluke.toml (found by walking up from each input) and \
+            --select/--extend-select/--ignore. `# noqa` and `# noqa: CODE` on a line suppress \
+            findings there. Findings in a benchmark's prompt (known with --dataset) are left out \
+            unless --include-prompt.
+
+            Formats: text (path:line:col: CODE message), json (one object per finding), jsonl (one \
+            record per candidate with findings, adherence and score: the reporter's input), sarif \
+            (2.1.0). Exit status: 0 clean, 1 findings, 2 usage or input error.
+            """)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var ruleOptions: RuleOptions
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, jsonl, sarif }
+    @Option(help: "Output format.")
+    var format: Format = .text
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Count findings in the benchmark's prompt too.")
+    var includePrompt = false
+
+    @Option(name: [.short, .long], help: "Parallel workers (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Exit 0 even when there are findings.")
+    var exitZero = false
+
+    func run() throws {
+        let cache = try LinterCache(options: ruleOptions)
+        let reader = try input.reader()
+        let sink = try OutputSink(path: output)
+        var writer: LintWriter? = nil
+        var pending: [(Candidate, Linter, Bool)] = []
+        let workers = max(1, jobs)
+        var done = 0
+
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            let results = Results(count: batch.count)
+            let parsers = try ParserPool(count: workers)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var i = w
+                while i < batch.count {
+                    let (candidate, linter, includePrompt) = batch[i]
+                    if let tree = try? parsers.parsers[w].parse(bytes: candidate.bytes) {
+                        results.set(i, .success(linter.lint(candidate, tree: tree, includePrompt: includePrompt)))
+                    } else {
+                        results.set(i, .failure(InputIssue(path: candidate.id.path, line: candidate.id.line,
+                                                           message: "\(candidate.id): parsing took too long")))
+                    }
+                    i += workers
+                }
+            }
+            for r in results.items {
+                switch r {
+                case .success(let result): writer!.add(result)
+                case .failure(let issue): Diagnostics.report(issue)
+                case nil: break
+                }
+            }
+            done += batch.count
+            Progress.update("linting: \(done) candidates")
+        }
+
+        try reader.read(input.paths) { item in
+            switch item {
+            case .issue(let issue): Diagnostics.report(issue)
+            case .candidate(let candidate):
+                let config = try cache.configuration(for: candidate.id.path)
+                let (linter, rules) = try cache.linter(for: config)
+                if writer == nil {
+                    writer = LintWriter(format: LintFormat(rawValue: format.rawValue)!, rules: rules) { sink.write($0) }
+                }
+                pending.append((candidate, linter, includePrompt || (config.includePrompt ?? false)))
+                if pending.count >= 256 { try flush() }
+            }
+        }
+        try flush()
+        if writer == nil {
+            let (_, rules) = try cache.linter(for: try cache.configuration(for: input.paths.first ?? "."))
+            writer = LintWriter(format: LintFormat(rawValue: format.rawValue)!, rules: rules) { sink.write($0) }
+        }
+        writer!.finish(summary: format == .text && output == nil)
+        sink.flush()
+        Progress.clearLine()
+        try finish()
+        if writer!.findingCount > 0 && !exitZero { throw ExitCode(1) }
+    }
+}
+
+/// One parser per worker: worker `w` uses only `parsers[w]`.
+final class ParserPool: @unchecked Sendable {
+    let parsers: [PythonParser]
+    init(count: Int) throws {
+        parsers = try (0..<count).map { _ in try PythonParser(timeoutMicroseconds: 60_000_000) }
+    }
+}
+
+/// Results of a batch, filled in by parallel workers.
+final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var items: [Result<LintResult, InputIssue>?]
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<LintResult, InputIssue>) {
+        lock.lock()
+        items[i] = r
+        lock.unlock()
+    }
+}
+
+struct Rules_: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "List the rules.",
+        discussion: "With --format markdown, prints the rule reference (docs/rules.md is made this way).")
+
+    @OptionGroup var ruleOptions: RuleOptions
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
+    @Option(help: "Output format.")
+    var format: Format = .text
+
+    func run() throws {
+        let cache = try LinterCache(options: ruleOptions)
+        let config = ruleOptions.isolated ? Configuration() : try cache.configuration(for: FileManager.default.currentDirectoryPath + "/x")
+        let dirs = [RuleCatalog.builtinDirectory()!] + config.ruleDirectories + ruleOptions.ruleDirectories
+        let catalog = try RuleCatalog.load(directories: dirs)
+        let (selected, _) = try config.overriding(select: RuleOptions.list(ruleOptions.select),
+                                                  extendSelect: RuleOptions.list(ruleOptions.extendSelect) ?? [],
+                                                  ignore: RuleOptions.list(ruleOptions.ignore) ?? []).resolve(catalog)
+        let on = Set(selected.map(\.code))
+        let out = try OutputSink(path: nil)
+        switch format {
+        case .markdown:
+            out.write(RuleDocs.reference(catalog))
+        case .json:
+            let list = catalog.rules.map { r -> [String: Any] in
+                ["code": r.code, "name": r.name, "category": r.category, "origin": r.origin,
+                 "severity": r.severity.rawValue, "profiles": r.profiles, "default": r.enabledByDefault,
+                 "selected": on.contains(r.code), "summary": r.summary, "file": r.file,
+                 "options": Dictionary(uniqueKeysWithValues: r.options.map { ($0.name, $0.defaultValue.description) })]
+            }
+            let data = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            out.write(String(decoding: data, as: UTF8.self) + "\n")
+        case .text:
+            for r in catalog.rules {
+                let mark = on.contains(r.code) ? "✓" : " "
+                out.write("\(mark) \(r.code.padding(toLength: 8, withPad: " ", startingAt: 0)) "
+                          + "\(r.name.padding(toLength: 34, withPad: " ", startingAt: 0)) "
+                          + "\(r.category.padding(toLength: 12, withPad: " ", startingAt: 0)) \(r.summary)\n")
+            }
+            out.write("\(catalog.rules.count) rules, \(on.count) selected (✓)\n")
+        }
+        out.flush()
+    }
+}
+
+struct RuleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rule", abstract: "Explain a rule.")
+
+    @Argument(help: "The rule's code, such as E501.")
+    var code: String
+
+    @OptionGroup var ruleOptions: RuleOptions
+
+    func run() throws {
+        let dirs = [RuleCatalog.builtinDirectory()!] + ruleOptions.ruleDirectories
+        let catalog = try RuleCatalog.load(directories: dirs)
+        guard let rule = catalog[code.uppercased()] else {
+            throw InputFailure("unknown rule code `\(code)` (fluke rules lists them)")
+        }
+        let out = try OutputSink(path: nil)
+        out.write(RuleDocs.markdown(rule))
+        out.flush()
+    }
+}

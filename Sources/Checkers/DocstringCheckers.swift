@@ -9,7 +9,7 @@ let docstringCheckers: [any Checker.Type] = [MissingDocstringChecker.self]
 /// functions in the module's scope, not methods nor nested functions). Public means the name
 /// does not start with `_` and, when the module assigns `__all__` a list of strings, is in it.
 /// A docstring is a first statement that is a plain string literal (comments may come before
-/// it; an f-string or bytes literal is not one). Functions marked `@overload` are skipped.
+/// it; an f-string or bytes literal is not one). Functions marked `@overload` (typing's) are skipped.
 struct MissingDocstringChecker: Checker {
     static let name = "missing-docstring"
     static let parameters = ["kind": "module (D100), class (D101) or function (D103)"]
@@ -36,16 +36,6 @@ struct MissingDocstringChecker: Checker {
         block?.namedChildren.first { $0.kind != "comment" }
     }
 
-    /// Whether a definition is in the module's scope (not inside a function or class).
-    static func atModuleLevel(_ node: Node) -> Bool {
-        var p = node.parent
-        while let n = p {
-            if n.kind == "function_definition" || n.kind == "class_definition" || n.kind == "lambda" { return false }
-            p = n.parent
-        }
-        return true
-    }
-
     /// The names in a module-level `__all__ = [...]` (or tuple), or nil when there is none.
     static func dunderAll(_ root: Node) -> Set<String>? {
         var names: Set<String>?
@@ -65,6 +55,16 @@ struct MissingDocstringChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let root = context.tree.root
         let all = Self.dunderAll(root)
+        // `@overload` is typing's only when it was imported from there (Ruff resolves the name).
+        var overloadImported = false
+        context.tree.forEachNode { node in
+            if node.kind == "import_from_statement",
+               let module = node.child(byField: "module_name")?.text, module == "typing" || module == "typing_extensions",
+               node.children(byField: "name").contains(where: { $0.text == "overload" }) {
+                overloadImported = true
+            }
+            return !overloadImported
+        }
         func isPublic(_ name: String) -> Bool { !name.hasPrefix("_") && (all?.contains(name) ?? true) }
         for rule in rules {
             switch rule.string("kind") ?? "" {
@@ -81,7 +81,7 @@ struct MissingDocstringChecker: Checker {
                            !Self.isDocstring(Self.firstStatement(node.child(byField: "body"))),
                            !(kind == "function" && decorators(of: node).contains { d in
                                let t = d.namedChildren.first?.text ?? ""
-                               return t == "overload" || t == "typing.overload"
+                               return (t == "overload" && overloadImported) || t == "typing.overload"
                            }) {
                             report(rule.finding(name, ["name": name.text]))
                         }

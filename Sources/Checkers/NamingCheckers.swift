@@ -271,7 +271,8 @@ struct NamingVariableChecker: Checker {
 
     /// The node whose start pep8-naming reports: the target, without parentheses around a name.
     static func place(_ target: Node) -> Node {
-        if target.kind == "parenthesized_expression",
+        if target.kind == "parenthesized_expression" || target.kind == "tuple_pattern",
+           !target.children.contains(where: { $0.kind == "," }),
            let inner = target.namedChildren.first(where: { $0.kind != "comment" }), inner.kind == "identifier" {
             return inner
         }

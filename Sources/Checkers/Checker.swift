@@ -136,8 +136,8 @@ public protocol Checker: Sendable {
 
 /// Every checker Fluke has, by name.
 public enum CheckerRegistry {
-    public static let all: [any Checker.Type] = lineCheckers + metricCheckers + namingCheckers + docstringCheckers
-        + pycodestyleCheckers + pyflakesCheckers
+    public static let all: [any Checker.Type] = lineCheckers + metricCheckers + llmCheckers + namingCheckers
+        + docstringCheckers + pycodestyleCheckers + pyflakesCheckers
 
     public static func checker(named name: String) -> (any Checker.Type)? {
         all.first { $0.name == name }

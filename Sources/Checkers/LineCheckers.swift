@@ -21,6 +21,42 @@ final class PhysicalLinesBox {
     init(_ lines: [String]) { self.lines = lines }
 }
 
+/// How pycodestyle sees the lines of a string literal that spans lines: its physical-line
+/// checks run on the string's text line by line, from the string's first line up to the line
+/// before its last (the last is checked as an ordinary line). The first of them is the string's
+/// text from its opening quote (not the whole line), and all of them are "multiline" (where a
+/// long single word is allowed).
+final class MultilineStrings {
+    /// Line → the column (1-based) where the text pycodestyle checks starts on that line.
+    let firstLineStart: [Int: Int]
+    /// Lines checked as part of a multi-line string.
+    let multiline: Set<Int>
+
+    init(_ tree: Tree) {
+        var first: [Int: Int] = [:]
+        var lines = Set<Int>()
+        tree.forEachNode { node in
+            guard node.symbol == LineSymbols.string else { return true }
+            let s = node.start, e = node.end
+            if e.line > s.line {
+                if first[s.line] == nil { first[s.line] = s.column }
+                for l in s.line..<e.line { lines.insert(l) }
+            }
+            return false
+        }
+        firstLineStart = first
+        multiline = lines
+    }
+}
+
+enum LineSymbols {
+    static let string = Symbols.named("string")
+}
+
+extension CheckContext {
+    var multilineStrings: MultilineStrings { shared(MultilineStrings.self) { MultilineStrings(tree) } }
+}
+
 /// E999: the candidate is not valid Python (each syntax error, where it is).
 struct SyntaxErrorChecker: Checker {
     static let name = "syntax-error"
@@ -44,26 +80,31 @@ struct LineLengthChecker: Checker {
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let lines = context.physicalLines
+        let strings = context.multilineStrings
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             let allowURLs = rule.bool("allow-urls") ?? true
             for (i, raw) in lines.enumerated() {
                 var line = Substring(raw)
+                // The first line of a multi-line string is checked from the string's start.
+                let offset = strings.firstLineStart[i + 1].map { $0 - 1 } ?? 0
+                if offset > 0 { line = line.dropFirst(offset) }
                 while let last = line.last, last == " " || last == "\t" || last == "\u{0B}" || last == "\u{0C}" {
                     line = line.dropLast()
                 }
                 let length = line.unicodeScalars.count
                 guard length > max else { continue }
                 if allowURLs {
-                    // pycodestyle: a comment that is one long chunk (a URL) may run long.
+                    // pycodestyle: a long URL in a comment, or one long word in a multi-line
+                    // string, may run long.
                     let chunks = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                    if (chunks.count == 1 || (chunks.count == 2 && chunks[0] == "#")),
+                    if ((chunks.count == 1 && strings.multiline.contains(i + 1)) || (chunks.count == 2 && chunks[0] == "#")),
                        length - chunks.last!.unicodeScalars.count < max - 7 {
                         continue
                     }
                 }
-                report(rule.finding(SourcePosition(line: i + 1, column: max + 1, offset: 0),
-                                    SourcePosition(line: i + 1, column: length + 1, offset: 0),
+                report(rule.finding(SourcePosition(line: i + 1, column: offset + max + 1, offset: 0),
+                                    SourcePosition(line: i + 1, column: offset + length + 1, offset: 0),
                                     ["length": String(length), "max": String(max)]))
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Rules
 import SyntaxTree
 
@@ -82,35 +83,117 @@ func format2(_ x: Double) -> String {
     return String(r)
 }
 
-/// C901: McCabe complexity above `max`, as the mccabe plugin and Ruff count it: 1, plus one
-/// for each `if`/`elif`, loop, `except` handler, `case`, boolean-operator chain link is not
-/// counted; comprehensions' `for` and `if` are not counted; nested functions count in their
-/// own right and into their parent.
+/// The statements of a block (its named children, comments left out), or of a clause's block.
+func statements(of block: Node?) -> [Node] {
+    guard let block else { return [] }
+    return block.namedChildren.filter { $0.symbol != CheckerSymbols.comment }
+}
+
+/// A statement's parts as Python's AST has them, for the metric checkers.
+enum PyStatement {
+    /// The definition under a `decorated_definition`, else the node.
+    static func unwrap(_ node: Node) -> Node {
+        node.kind == "decorated_definition" ? (node.child(byField: "definition") ?? node) : node
+    }
+
+    /// The block of a clause (`else`, `elif`, `except`, `finally`, `case`).
+    static func clauseBlock(_ clause: Node) -> Node? {
+        clause.child(byField: "body") ?? clause.child(byField: "consequence")
+            ?? clause.namedChildren.last { $0.kind == "block" }
+    }
+
+    /// The `else` clause of a `for`, `while` or `try`, or of an `if` (nil for none).
+    static func elseClause(_ node: Node) -> Node? {
+        node.namedChildren.first { $0.kind == "else_clause" }
+    }
+
+    static func elifs(_ node: Node) -> [Node] { node.namedChildren.filter { $0.kind == "elif_clause" } }
+
+    static func handlers(_ node: Node) -> [Node] {
+        node.namedChildren.filter { $0.kind == "except_clause" || $0.kind == "except_group_clause" }
+    }
+
+    static func finallyClause(_ node: Node) -> Node? { node.namedChildren.first { $0.kind == "finally_clause" } }
+
+    static func cases(_ match: Node) -> [Node] {
+        (match.child(byField: "body")?.namedChildren ?? match.namedChildren).filter { $0.kind == "case_clause" }
+    }
+
+    /// Whether a `case` always matches: no guard, and a wildcard or capture pattern (or an `as`
+    /// or `|` pattern around one), as Ruff's `is_irrefutable`.
+    static func isIrrefutable(_ clause: Node) -> Bool {
+        if clause.child(byField: "guard") != nil { return false }
+        let patterns = clause.namedChildren.filter { $0.kind == "case_pattern" }
+        guard patterns.count == 1 else { return false }
+        return irrefutablePattern(patterns[0])
+    }
+
+    static func irrefutablePattern(_ p: Node) -> Bool {
+        let kids = p.namedChildren.filter { $0.symbol != CheckerSymbols.comment }
+        if p.kind == "case_pattern" {
+            if kids.isEmpty { return p.text == "_" }
+            guard kids.count == 1 else { return false }
+            return irrefutablePattern(kids[0])
+        }
+        switch p.kind {
+        case "dotted_name": return kids.count == 1
+        case "identifier": return true
+        case "as_pattern": return kids.first.map(irrefutablePattern) ?? false
+        case "union_pattern":
+            return p.text.split(separator: "|").contains { $0.trimmingCharacters(in: .whitespaces) == "_" }
+                || kids.contains(where: irrefutablePattern)
+        default: return false
+        }
+    }
+}
+
+/// C901: McCabe complexity above `max`, counted as the mccabe plugin and Ruff count it, over
+/// statements: 1 for the function; +1 per `if`, `elif`, `for`, `while`, `except` handler, `case`
+/// (less one when the last case is irrefutable), `try … else`, and nested `def` (whose body counts
+/// into its parent as well as on its own); class bodies count into the enclosing function.
+/// `else` of loops, `with`, boolean operators, conditional expressions, comprehensions and lambdas
+/// add nothing.
 struct McCabeChecker: Checker {
     static let name = "mccabe"
     static let parameters = ["max": "most complexity allowed"]
 
-    static let decisions: Set<String> = [
-        "if_statement", "elif_clause", "for_statement", "while_statement", "except_clause",
-        "except_group_clause", "case_clause", "conditional_expression",
-    ]
-
-    func complexity(_ fn: Node) -> Int {
-        var n = 1
-        guard let body = fn.child(byField: "body") else { return n }
-        body.forEachDescendant { node in
-            if Self.decisions.contains(node.kind) { n += 1 }
-            if node.kind == "for_statement" || node.kind == "while_statement",
-               node.child(byField: "alternative") != nil { n += 1 }
-            if node.kind == "try_statement", node.children.contains(where: { $0.kind == "else_clause" }) { n += 1 }
-            return node.kind != "lambda" && node.kind != "class_definition"
+    static func complexity(_ stmts: [Node]) -> Int {
+        var c = 0
+        for raw in stmts {
+            let s = PyStatement.unwrap(raw)
+            switch s.kind {
+            case "if_statement":
+                c += 1 + complexity(statements(of: s.child(byField: "consequence")))
+                for e in PyStatement.elifs(s) { c += 1 + complexity(statements(of: PyStatement.clauseBlock(e))) }
+                if let e = PyStatement.elseClause(s) { c += complexity(statements(of: PyStatement.clauseBlock(e))) }
+            case "for_statement", "while_statement":
+                c += 1 + complexity(statements(of: s.child(byField: "body")))
+                if let e = PyStatement.elseClause(s) { c += complexity(statements(of: PyStatement.clauseBlock(e))) }
+            case "with_statement":
+                c += complexity(statements(of: s.child(byField: "body")))
+            case "match_statement":
+                let cases = PyStatement.cases(s)
+                for k in cases { c += 1 + complexity(statements(of: PyStatement.clauseBlock(k))) }
+                if let last = cases.last, PyStatement.isIrrefutable(last) { c -= 1 }
+            case "try_statement":
+                c += complexity(statements(of: s.child(byField: "body")))
+                if let e = PyStatement.elseClause(s) { c += 1 + complexity(statements(of: PyStatement.clauseBlock(e))) }
+                if let f = PyStatement.finallyClause(s) { c += complexity(statements(of: PyStatement.clauseBlock(f))) }
+                for h in PyStatement.handlers(s) { c += 1 + complexity(statements(of: PyStatement.clauseBlock(h))) }
+            case "function_definition":
+                c += 1 + complexity(statements(of: s.child(byField: "body")))
+            case "class_definition":
+                c += complexity(statements(of: s.child(byField: "body")))
+            default:
+                break
+            }
         }
-        return n
+        return c
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let fns = functions(in: context.tree)
-        let scores = fns.map { complexity($0) }
+        let scores = fns.map { 1 + Self.complexity(statements(of: $0.child(byField: "body"))) }
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             for (fn, c) in zip(fns, scores) where c > max {
@@ -121,49 +204,154 @@ struct McCabeChecker: Checker {
     }
 }
 
-/// Pylint's per-function counts (Ruff's PLR0911, PLR0912, PLR0913, PLR0915): `count` is
-/// `returns`, `branches`, `arguments` or `statements`, reported above `max`.
+/// Pylint's per-function counts as Ruff computes them (PLR0911, PLR0912, PLR0913, PLR0915):
+/// `count` is `returns`, `branches`, `arguments` or `statements`, reported above `max` at the
+/// function's name.
 struct FunctionCountsChecker: Checker {
     static let name = "function-counts"
-    static let parameters = ["count": "returns, branches, arguments or statements", "max": "most allowed"]
+    static let parameters = [
+        "count": "returns, branches, arguments or statements", "max": "most allowed",
+        "dummy-variable-rgx": "arguments: names that do not count",
+    ]
 
-    static func count(_ what: String, in fn: Node) -> Int {
+    static func count(_ what: String, in fn: Node, dummy: NSRegularExpression? = nil) -> Int? {
+        let body = statements(of: fn.child(byField: "body"))
         switch what {
-        case "arguments":
-            guard let params = fn.child(byField: "parameters") else { return 0 }
-            return params.namedChildren.filter {
-                !["list_splat_pattern", "dictionary_splat_pattern", "keyword_separator",
-                  "positional_separator", "comment"].contains($0.kind)
-            }.count
+        case "arguments": return arguments(fn, dummy: dummy)
         case "returns":
             var n = 0
             walkOwnBody(fn) { if $0.kind == "return_statement" { n += 1 } }
             return n
-        case "branches":
-            var n = 0
-            walkOwnBody(fn) { node in
-                switch node.kind {
-                case "if_statement", "elif_clause", "for_statement", "while_statement", "case_clause",
-                     "except_clause", "except_group_clause":
-                    n += 1
-                case "else_clause":
-                    n += 1
-                case "try_statement":
-                    if node.children.contains(where: { $0.kind == "finally_clause" }) { n += 1 }
-                default: break
-                }
-            }
-            return n
-        case "statements":
-            var n = 0
-            walkOwnBody(fn) { node in
-                if node.kind.hasSuffix("_statement") || node.kind == "function_definition"
-                    || node.kind == "class_definition" { n += 1 }
-            }
-            return n
-        default:
-            return 0
+        case "branches": return branches(body)
+        case "statements": return statementCount(body)
+        default: return 0
         }
+    }
+
+    /// Ruff's `num_branches`: `if` 1 (+1 per `elif` and `else`), `for`/`while` 1 (+1 for `else`),
+    /// each `except` 1, `try`'s `else` and `finally` 1 each, each `case` 1; `with` bodies count;
+    /// nested functions and classes do not.
+    static func branches(_ stmts: [Node]) -> Int {
+        var n = 0
+        for raw in stmts {
+            let s = PyStatement.unwrap(raw)
+            switch s.kind {
+            case "if_statement":
+                n += 1 + branches(statements(of: s.child(byField: "consequence")))
+                for e in PyStatement.elifs(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
+                if let e = PyStatement.elseClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
+            case "match_statement":
+                for k in PyStatement.cases(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(k))) }
+            case "with_statement":
+                n += branches(statements(of: s.child(byField: "body")))
+            case "for_statement", "while_statement":
+                n += 1 + branches(statements(of: s.child(byField: "body")))
+                if let e = PyStatement.elseClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
+            case "try_statement":
+                n += branches(statements(of: s.child(byField: "body")))
+                if let e = PyStatement.elseClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
+                if let f = PyStatement.finallyClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(f))) }
+                for h in PyStatement.handlers(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(h))) }
+            default: break
+            }
+        }
+        return n
+    }
+
+    /// Ruff's `num_statements` (after Pylint): every statement 1, `return` 0; `if` 1 (+1 per
+    /// `elif`/`else`); `for` 0 and `while` 1 (bodies and `else` bodies count); `with` 1; `match`
+    /// 1 (+1 per case); `try` 1, `else` +1, `finally` +2, +1 when there are several handlers,
+    /// +1 per handler; nested `def` 1 plus its body; nested `class` 1 (its body does not count).
+    static func statementCount(_ stmts: [Node]) -> Int {
+        var n = 0
+        for raw in stmts {
+            let s = PyStatement.unwrap(raw)
+            switch s.kind {
+            case "if_statement":
+                n += 1 + statementCount(statements(of: s.child(byField: "consequence")))
+                for e in PyStatement.elifs(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(e))) }
+                if let e = PyStatement.elseClause(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(e))) }
+            case "for_statement", "while_statement":
+                n += (s.kind == "while_statement" ? 1 : 0) + statementCount(statements(of: s.child(byField: "body")))
+                if let e = PyStatement.elseClause(s) { n += statementCount(statements(of: PyStatement.clauseBlock(e))) }
+            case "with_statement":
+                n += 1 + statementCount(statements(of: s.child(byField: "body")))
+            case "match_statement":
+                n += 1
+                for k in PyStatement.cases(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(k))) }
+            case "try_statement":
+                n += 1 + statementCount(statements(of: s.child(byField: "body")))
+                if let e = PyStatement.elseClause(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(e))) }
+                if let f = PyStatement.finallyClause(s) { n += 2 + statementCount(statements(of: PyStatement.clauseBlock(f))) }
+                let handlers = PyStatement.handlers(s)
+                if handlers.count > 1 { n += 1 }
+                for h in handlers { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(h))) }
+            case "function_definition":
+                n += 1 + statementCount(statements(of: s.child(byField: "body")))
+            case "return_statement":
+                break
+            default:
+                n += 1
+            }
+        }
+        return n
+    }
+
+    static let defaultDummy = try! NSRegularExpression(pattern: "^(?:_+|_+[a-zA-Z0-9_]*[a-zA-Z0-9]+?)$")
+
+    /// Ruff's PLR0913 count: positional-only, ordinary and keyword-only parameters (not `*args`,
+    /// `**kwargs`), less those matching the dummy-variable pattern, less a method's first
+    /// parameter (`self`, `cls`) unless it is a `@staticmethod`. `nil` for `@overload` and
+    /// `@override` functions, which Ruff skips.
+    static func arguments(_ fn: Node, dummy: NSRegularExpression?) -> Int? {
+        let decorators = fn.parent?.kind == "decorated_definition"
+            ? fn.parent!.namedChildren.filter { $0.kind == "decorator" }.map {
+                $0.text.dropFirst().trimmingCharacters(in: .whitespaces)
+            } : []
+        let last = decorators.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
+        if last.contains("overload") || last.contains("override") { return nil }
+        guard let params = fn.child(byField: "parameters") else { return 0 }
+        let rx = dummy ?? defaultDummy
+        var names: [String] = []
+        var positional = 0
+        var seenStar = false
+        for p in params.namedChildren {
+            let name: String
+            switch p.kind {
+            case "identifier": name = p.text
+            case "typed_parameter":
+                guard let id = p.namedChildren.first(where: { $0.kind == "identifier" }) else { continue }
+                name = id.text
+            case "default_parameter", "typed_default_parameter":
+                guard let id = p.child(byField: "name") else { continue }
+                name = id.text
+            case "list_splat_pattern", "keyword_separator": seenStar = true; continue
+            default: continue
+            }
+            if !seenStar { positional += 1 }
+            names.append(name)
+        }
+        var count = names.filter {
+            rx.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) == nil
+        }.count
+        if isMethod(fn), !last.contains("staticmethod"), positional > 0,
+           let first = names.first, rx.firstMatch(in: first, range: NSRange(first.startIndex..., in: first)) == nil {
+            count -= 1
+        }
+        return count
+    }
+
+    /// Whether a function is defined in a class's body (directly, or under `if`/`try`/… there).
+    static func isMethod(_ fn: Node) -> Bool {
+        var p = fn.parent
+        while let n = p {
+            switch n.kind {
+            case "class_definition": return true
+            case "function_definition", "lambda", "module": return false
+            default: p = n.parent
+            }
+        }
+        return false
     }
 
     /// Visits the nodes of a function's body, not entering nested functions or classes.
@@ -179,49 +367,90 @@ struct FunctionCountsChecker: Checker {
         let fns = functions(in: context.tree)
         for rule in rules {
             guard let max = rule.int("max"), let what = rule.string("count") else { continue }
+            let dummy = rule.string("dummy-variable-rgx").flatMap { try? NSRegularExpression(pattern: $0) }
             for fn in fns {
-                let c = Self.count(what, in: fn)
-                guard c > max, let name = fn.child(byField: "name") else { continue }
+                guard let c = Self.count(what, in: fn, dummy: dummy), c > max,
+                      let name = fn.child(byField: "name") else { continue }
                 report(rule.finding(name, ["name": name.text, "count": String(c), "max": String(max)]))
             }
         }
     }
 }
 
-/// Blocks nested deeper than `max` inside a function (Pylint's R1702 counts the same way).
+/// Blocks nested deeper than `max` inside a function, counted as Pylint's R1702
+/// (too-many-nested-blocks) counts them: `if`, `for`, `while`, `try` and `with` open a level
+/// (`elif` does not), only inside functions; a group of nested blocks is reported once, at its
+/// outermost statement, with the depth it reached. As Pylint, a block inside an `except`
+/// handler starts a new group (its parent in the AST is the handler, not the `try`).
 struct NestingDepthChecker: Checker {
     static let name = "nesting-depth"
     static let parameters = ["max": "deepest nesting allowed"]
 
-    static let nesting: Set<String> = [
-        "if_statement", "for_statement", "while_statement", "try_statement", "with_statement", "match_statement",
-    ]
+    static let blocks: Set<String> = ["if_statement", "elif_clause", "for_statement", "while_statement",
+                                      "try_statement", "with_statement"]
+
+    /// The node Pylint's AST would give as a block statement's parent: the function, the
+    /// enclosing block statement (the last `elif` for an `if`'s `else`), or another node.
+    static func astParent(_ node: Node) -> Node? {
+        if node.kind == "elif_clause" {
+            return node.previousNamedSibling.flatMap { $0.kind == "elif_clause" ? $0 : nil } ?? node.parent
+        }
+        guard var p = node.parent else { return nil }
+        if p.kind == "block", let q = p.parent { p = q }
+        if p.kind == "decorated_definition", let q = p.parent { p = q }
+        switch p.kind {
+        case "else_clause":
+            guard let owner = p.parent else { return p }
+            if owner.kind == "if_statement", let e = PyStatement.elifs(owner).last { return e }
+            return owner
+        case "elif_clause": return p
+        case "finally_clause": return p.parent
+        default: return p
+        }
+    }
+
+    /// Pylint's `scope()`: the nearest function, class, lambda or module.
+    static func scope(_ node: Node) -> Node? {
+        var p = node.parent
+        while let n = p {
+            if ["function_definition", "class_definition", "lambda", "module"].contains(n.kind) { return n }
+            p = n.parent
+        }
+        return nil
+    }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
+        // Groups found: (outermost node, depth), in the order Pylint emits them.
+        var groups: [(Node, Int)] = []
+        var stack: [Node] = []
+        var leaving: [Node] = []  // functions whose end we watch for
+        func emit(_ s: [Node]) { if let f = s.first { groups.append((f, s.count)) } }
+        context.tree.root.forEachDescendant { node in
+            while let f = leaving.last, node.start.offset >= f.end.offset {
+                leaving.removeLast(); emit(stack); stack = []
+            }
+            if node.kind == "function_definition" { leaving.append(node); return true }
+            guard Self.blocks.contains(node.kind), let scope = Self.scope(node),
+                  scope.kind == "function_definition" else { return true }
+            let previous = stack
+            let parent = Self.astParent(node)
+            if parent == scope {
+                stack = [node]
+            } else {
+                while let top = stack.last, top != parent { stack.removeLast() }
+                if node.kind == "elif_clause", !stack.isEmpty { stack.removeLast() }
+                stack.append(node)
+            }
+            if previous.count > stack.count { emit(previous) }
+            return true
+        }
+        while !leaving.isEmpty { leaving.removeLast(); emit(stack); stack = [] }
         for rule in rules {
             guard let max = rule.int("max") else { continue }
-            for fn in functions(in: context.tree) {
-                guard let body = fn.child(byField: "body") else { continue }
-                // Depth of each nesting statement: count nesting ancestors up to the function.
-                var reported = false
-                body.forEachDescendant { node in
-                    if reported { return false }
-                    if node.kind == "function_definition" || node.kind == "class_definition" { return false }
-                    guard Self.nesting.contains(node.kind) else { return true }
-                    var depth = 0
-                    var p: Node? = node
-                    while let n = p, n != fn {
-                        if Self.nesting.contains(n.kind) { depth += 1 }
-                        p = n.parent
-                    }
-                    if depth > max {
-                        reported = true
-                        report(rule.finding(node.start, node.start, ["depth": String(depth), "max": String(max),
-                                                                   "name": fn.child(byField: "name")?.text ?? ""]))
-                        return false
-                    }
-                    return true
-                }
+            var seen = Set<Int>()
+            for (node, depth) in groups where depth > max && seen.insert(node.start.offset).inserted {
+                let fn = Self.scope(node)?.child(byField: "name")?.text ?? ""
+                report(rule.finding(node.start, node.start, ["depth": String(depth), "max": String(max), "name": fn]))
             }
         }
     }

@@ -54,12 +54,17 @@ public final class LintWriter {
             for f in counted { out += "\(label):\(f.start.line):\(f.start.column): \(f.code) \(f.message)\n" }
             if !out.isEmpty { write(out) }
         case .json:
+            var out = ""
             for f in counted {
-                write((first ? "\n" : ",\n") + LintWriter.json(LintWriter.findingObject(f, result.candidate)))
+                out += first ? "\n" : ",\n"
+                LintWriter.appendFinding(f, result.candidate, to: &out)
                 first = false
             }
+            if !out.isEmpty { write(out) }
         case .jsonl:
-            write(LintWriter.json(LintWriter.resultObject(result)) + "\n")
+            var out = ""
+            LintWriter.appendResult(result, to: &out)
+            write(out + "\n")
         case .sarif:
             for f in counted { sarifResults.append(sarifResult(f, result.candidate)) }
         }
@@ -84,37 +89,95 @@ public final class LintWriter {
 
     // MARK: objects
 
-    static func findingObject(_ f: Finding, _ id: CandidateID) -> [String: Any] {
-        var o: [String: Any] = [
-            "code": f.code, "message": f.message, "severity": f.severity.rawValue, "filename": id.path,
-            "location": ["row": f.start.line, "column": f.start.column],
-            "end_location": ["row": f.end.line, "column": f.end.column],
-            "in_prompt": f.inPrompt,
-        ]
-        if let t = id.taskID { o["task_id"] = t }
-        if let c = id.completionID { o["completion_id"] = c }
-        if let m = id.model { o["model"] = m }
-        if let l = id.line { o["record_line"] = l }
-        return o
+    /// A JSON string literal.
+    static func appendString(_ s: String, to out: inout String) {
+        out += "\""
+        var plain = true
+        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C { plain = false; break }
+        if plain {
+            out += s
+        } else {
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if scalar.value < 0x20 {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+        }
+        out += "\""
     }
 
-    static func resultObject(_ r: LintResult) -> [String: Any] {
-        var o: [String: Any] = [
-            "path": r.candidate.path,
-            "findings": r.findings.map { f -> [String: Any] in
-                ["code": f.code, "message": f.message, "severity": f.severity.rawValue,
-                 "location": ["row": f.start.line, "column": f.start.column],
-                 "end_location": ["row": f.end.line, "column": f.end.column], "in_prompt": f.inPrompt]
-            },
-            "adherence": r.adherence, "profiles": r.profiles,
-            "score": (r.score * 1000).rounded() / 1000, "statements": r.statements, "parses": r.parses,
-            "includes_prompt": r.includesPrompt,
-        ]
-        if let t = r.candidate.taskID { o["task_id"] = t }
-        if let c = r.candidate.completionID { o["completion_id"] = c }
-        if let m = r.candidate.model { o["model"] = m }
-        if let l = r.candidate.line { o["record_line"] = l }
-        return o
+    static func appendLocation(_ l: Location, to out: inout String) {
+        out += "{\"column\":\(l.column),\"row\":\(l.line)}"
+    }
+
+    static func appendIdentity(_ id: CandidateID, to out: inout String) {
+        if let c = id.completionID { out += ",\"completion_id\":\(c)" }
+        if let m = id.model { out += ",\"model\":"; appendString(m, to: &out) }
+        if let l = id.line { out += ",\"record_line\":\(l)" }
+        if let t = id.taskID { out += ",\"task_id\":"; appendString(t, to: &out) }
+    }
+
+    /// One finding as JSON (keys sorted, as `findingObject` would give them).
+    static func appendFinding(_ f: Finding, _ id: CandidateID, to out: inout String) {
+        out += "{\"code\":"
+        appendString(f.code, to: &out)
+        out += ",\"end_location\":"
+        appendLocation(f.end, to: &out)
+        out += ",\"filename\":"
+        appendString(id.path, to: &out)
+        out += ",\"in_prompt\":\(f.inPrompt),\"location\":"
+        appendLocation(f.start, to: &out)
+        out += ",\"message\":"
+        appendString(f.message, to: &out)
+        out += ",\"severity\":\"\(f.severity.rawValue)\""
+        appendIdentity(id, to: &out)
+        out += "}"
+    }
+
+    /// One candidate's result as a JSON object on one line.
+    static func appendResult(_ r: LintResult, to out: inout String) {
+        out += "{\"adherence\":{"
+        for (i, key) in r.adherence.keys.sorted(by: RuleCatalog.codeOrder).enumerated() {
+            if i > 0 { out += "," }
+            appendString(key, to: &out)
+            out += ":\(r.adherence[key]!)"
+        }
+        out += "},\"findings\":["
+        for (i, f) in r.findings.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"code\":"
+            appendString(f.code, to: &out)
+            out += ",\"end_location\":"
+            appendLocation(f.end, to: &out)
+            out += ",\"in_prompt\":\(f.inPrompt),\"location\":"
+            appendLocation(f.start, to: &out)
+            out += ",\"message\":"
+            appendString(f.message, to: &out)
+            out += ",\"severity\":\"\(f.severity.rawValue)\"}"
+        }
+        out += "],\"includes_prompt\":\(r.includesPrompt),\"parses\":\(r.parses),\"path\":"
+        appendString(r.candidate.path, to: &out)
+        out += ",\"profiles\":{"
+        for (i, key) in r.profiles.keys.sorted().enumerated() {
+            if i > 0 { out += "," }
+            appendString(key, to: &out)
+            out += ":\(r.profiles[key]!)"
+        }
+        let score = (r.score * 1000).rounded() / 1000
+        out += "},\"score\":\(score == score.rounded() ? String(Int(score)) : String(score)),\"statements\":\(r.statements)"
+        appendIdentity(r.candidate, to: &out)
+        out += "}"
     }
 
     static func level(_ s: Severity) -> String {

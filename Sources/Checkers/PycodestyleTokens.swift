@@ -5,12 +5,22 @@ import SyntaxTree
 struct PyToken {
     enum Kind: Equatable { case name, number, string, op, comment, newline, nl, indent, dedent, errorToken, endMarker }
     var kind: Kind
-    var text: [Unicode.Scalar]
+    let text: [Unicode.Scalar]
     var start: (row: Int, col: Int)
     var end: (row: Int, col: Int)
     /// The physical lines the token's `line` spans (first and last row); empty for none.
     var lineRows: Range<Int>
-    var string: String { String(String.UnicodeScalarView(text)) }
+    /// `text` as a string, made once (the checks compare token texts often).
+    let string: String
+
+    init(kind: Kind, text: [Unicode.Scalar], start: (row: Int, col: Int), end: (row: Int, col: Int), lineRows: Range<Int>) {
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.end = end
+        self.lineRows = lineRows
+        string = String(String.UnicodeScalarView(text))
+    }
     func `is`(_ s: String) -> Bool { text.count == s.unicodeScalars.count && string == s }
 }
 

@@ -29,19 +29,14 @@ public final class Linter: @unchecked Sendable {
         }
         self.rules = active
         var text = ""
-        var patternRule: [Int] = []
+        var ruleStarts: [(offset: Int, rule: Int)] = []  // where each rule's patterns start in `text`
         var byChecker: [String: [ActiveRule]] = [:]
         var checkerOrder: [String] = []
         for (i, a) in active.enumerated() {
             switch a.rule.check {
             case .query(let q):
-                let resolved = Linter.substitute(q, a.options)
-                let count: Int
-                do { count = try Query(resolved).patternCount } catch {
-                    throw RuleError(file: a.rule.file, message: "the query does not compile with these options: \(error.message)")
-                }
-                text += resolved + "\n"
-                patternRule += Array(repeating: i, count: count)
+                ruleStarts.append((text.utf8.count, i))
+                text += Linter.substitute(q, a.options) + "\n"
             case .checker(let name, let parameters):
                 guard let type = CheckerRegistry.checker(named: name) else {
                     throw RuleError(file: a.rule.file, message: "unknown checker `\(name)` (known: "
@@ -55,10 +50,29 @@ public final class Linter: @unchecked Sendable {
                 byChecker[name, default: []].append(a)
             }
         }
+        // All query rules compile into one query (one pass over each tree); a pattern belongs to
+        // the rule whose text it starts in. Only when that fails is each rule compiled alone, to
+        // name the one at fault.
+        var patternRule: [Int] = []
         if text.isEmpty {
             query = nil
         } else {
-            do { query = try Query(text) } catch {
+            do {
+                let q = try Query(text)
+                var r = 0
+                for p in 0..<q.patternCount {
+                    let start = q.startByte(ofPattern: p)
+                    while r + 1 < ruleStarts.count && ruleStarts[r + 1].offset <= start { r += 1 }
+                    patternRule.append(ruleStarts[r].rule)
+                }
+                query = q
+            } catch {
+                for (_, i) in ruleStarts {
+                    guard case .query(let q) = active[i].rule.check else { continue }
+                    do { _ = try Query(Linter.substitute(q, active[i].options)) } catch {
+                        throw RuleError(file: active[i].rule.file, message: "the query does not compile with these options: \(error.message)")
+                    }
+                }
                 throw RuleError(file: "rules", message: "the combined query does not compile: \(error)")
             }
         }

@@ -109,6 +109,11 @@ public final class Query: @unchecked Sendable {
     /// Properties that `#set! key "value"` attached to a pattern.
     public func properties(ofPattern index: Int) -> [String: String] { properties[index] }
 
+    /// The byte offset in the query's text where pattern `index` starts.
+    public func startByte(ofPattern index: Int) -> Int {
+        Int(ts_query_start_byte_for_pattern(raw, UInt32(index)))
+    }
+
     /// The 1-based line in the query's text where pattern `index` starts.
     public func line(ofPattern index: Int, in source: String) -> Int {
         let offset = Int(ts_query_start_byte_for_pattern(raw, UInt32(index)))

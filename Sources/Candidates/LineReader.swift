@@ -48,21 +48,24 @@ final class ChunkReader {
 
     private func read(size: Int) throws(InputIssue) -> [UInt8]? {
         if done { return nil }
-        var buffer = [UInt8](repeating: 0, count: size)
-        let n = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32(size)) }
+        var n: Int32 = 0
+        // Uninitialized storage: zeroing a large buffer per small file would cost more than reading it.
+        let buffer = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+            n = gzread(file, buf.baseAddress, UInt32(size))
+            count = max(0, Int(n))
+        }
         if n < 0 {
             var code: Int32 = 0
             let message = String(cString: gzerror(file, &code))
             throw InputIssue(path: path, message: "cannot read: \(message)")
         }
         if n == 0 { done = true; return nil }
-        buffer.removeSubrange(Int(n)...)
         return buffer
     }
 
     /// The whole rest of the file.
     func readAll() throws(InputIssue) -> [UInt8] {
-        var all: [UInt8] = []
+        guard var all = try next(size: 1 << 16) else { return [] }
         while let chunk = try next(size: 1 << 18) { all += chunk }
         return all
     }

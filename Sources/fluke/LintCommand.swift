@@ -128,9 +128,13 @@ struct Lint: ParsableCommand {
     @Flag(help: "Exit 0 even when there are findings.")
     var exitZero = false
 
+    @Flag(help: ArgumentHelp("Read and parse the candidates, and run no rule (a baseline for benchmarks).", visibility: .hidden))
+    var parseOnly = false
+
     func run() throws {
         let cache = try LinterCache(options: ruleOptions)
         let reader = try input.reader()
+        let parseOnly = self.parseOnly
         let sink = try OutputSink(path: output)
         var writer: LintWriter? = nil
         var pending: [(Candidate, Linter, Bool)] = []
@@ -147,6 +151,11 @@ struct Lint: ParsableCommand {
                 var i = w
                 while i < batch.count {
                     let (candidate, linter, includePrompt) = batch[i]
+                    if parseOnly {
+                        _ = try? parsers.parsers[w].parse(bytes: candidate.bytes)
+                        i += workers
+                        continue
+                    }
                     if let tree = try? parsers.parsers[w].parse(bytes: candidate.bytes) {
                         results.set(i, .success(linter.lint(candidate, tree: tree, includePrompt: includePrompt)))
                     } else {
@@ -185,7 +194,7 @@ struct Lint: ParsableCommand {
             let (_, rules) = try cache.linter(for: try cache.configuration(for: input.paths.first ?? "."))
             writer = LintWriter(format: LintFormat(rawValue: format.rawValue)!, rules: rules) { sink.write($0) }
         }
-        writer!.finish(summary: format == .text && output == nil)
+        writer!.finish(summary: format == .text && output == nil && !parseOnly)
         sink.flush()
         Progress.clearLine()
         try finish()

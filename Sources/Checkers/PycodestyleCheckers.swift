@@ -187,7 +187,7 @@ struct PycodestyleAnalysis {
         var line = line
         while let l = line.last, l == "\n" || l == "\r" { line = line.dropLast() }
         if !line.contains("\t") {
-            return line.count - line.drop(while: { $0.properties.isWhitespace }).count
+            return line.count - line.drop(while: { Self.isSpace($0) }).count
         }
         var result = 0
         for c in line {
@@ -231,7 +231,10 @@ struct PycodestyleAnalysis {
     // MARK: helpers on scalars
 
     static func str(_ s: some Sequence<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(s)) }
-    static func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        if c.value < 0x80 { return c == " " || (c.value >= 0x09 && c.value <= 0x0D) || (c.value >= 0x1C && c.value <= 0x1F) }
+        return c.properties.isWhitespace
+    }
     static func isWord(_ c: Unicode.Scalar) -> Bool { PyTokens.isWord(c) }
 
     static func hasPrefix(_ s: [Unicode.Scalar], _ p: String) -> Bool {

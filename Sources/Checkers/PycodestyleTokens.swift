@@ -41,10 +41,18 @@ struct PyTokens {
     static let prefixes: Set<String> = ["b", "r", "u", "f", "br", "rb", "fr", "rf"]
 
     static func isWord(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || c.properties.isAlphabetic || c.properties.numericType != nil
+        if c.value < 0x80 {  // ASCII, without looking up Unicode properties
+            let v = c.value
+            return v == 0x5F || (v >= 0x30 && v <= 0x39) || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7A)
+        }
+        return c.properties.isAlphabetic || c.properties.numericType != nil
     }
     static func isIdentStart(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || c.properties.isXIDStart
+        if c.value < 0x80 {
+            let v = c.value
+            return v == 0x5F || (v | 0x20 >= 0x61 && v | 0x20 <= 0x7A)
+        }
+        return c.properties.isXIDStart
     }
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 

@@ -17,7 +17,7 @@ public struct Node: CustomStringConvertible {
 
     /// The grammar's name for the node, such as `function_definition` or `identifier`; for
     /// anonymous nodes the token itself, such as `def` or `(`.
-    public var kind: String { String(cString: ts_node_type(raw)) }
+    public var kind: String { Symbols.name(ts_node_symbol(raw)) }
     /// The grammar's numeric id of `kind` (fast to compare).
     public var symbol: UInt16 { ts_node_symbol(raw) }
     /// Named nodes are the grammar's rules; anonymous ones are punctuation and keywords.
@@ -109,6 +109,9 @@ public struct Node: CustomStringConvertible {
     /// Calls `body` on this node and every node below it in document order, iteratively (no
     /// recursion, so 1,000-deep nesting is fine). Return `false` to skip a node's children.
     public func forEachDescendant(_ body: (Node) throws -> Bool) rethrows {
+        // Over the tree's list of nodes when this node is in it (it always is, but a node whose
+        // tree was edited); else with a cursor.
+        if try tree.forEachNode(under: self, body) { return }
         let cursor = TreeCursor(node: self)
         while true {
             if try body(cursor.node), cursor.gotoFirstChild() { continue }

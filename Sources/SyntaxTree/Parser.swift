@@ -90,6 +90,17 @@ public enum Symbols {
     public static func named(_ name: String) -> UInt16 {
         ts_language_symbol_for_name(PythonParser.language, name, UInt32(name.utf8.count), true)
     }
+    /// Every symbol's name, made once: `Node.kind` hands these out instead of making a string
+    /// per call.
+    static let names: [String] = (0..<ts_language_symbol_count(PythonParser.language)).map {
+        String(cString: ts_language_symbol_name(PythonParser.language, UInt16($0)))
+    }
+
+    /// The name of a symbol (as `ts_node_type` gives it), from the table.
+    static func name(_ symbol: UInt16) -> String {
+        Int(symbol) < names.count ? names[Int(symbol)] : "ERROR"
+    }
+
     public static let module = named("module")
     public static let block = named("block")
     public static let comment = named("comment")

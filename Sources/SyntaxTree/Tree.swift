@@ -29,8 +29,65 @@ public final class Tree {
 
     /// Calls `body` on every node in document order (pre-order), iteratively, so a deep tree
     /// cannot overflow the stack. Return `false` from `body` to skip a node's children.
+    ///
+    /// The first call lists the nodes once (with where each one's subtree ends); later calls,
+    /// which every checker makes, run over that list instead of walking the tree again.
     public func forEachNode(_ body: (Node) throws -> Bool) rethrows {
-        try root.forEachDescendant(body)
+        let (nodes, ends) = flattened
+        var i = 0
+        while i < nodes.count {
+            i = try body(Node(tree: self, raw: nodes[i])) ? i + 1 : Int(ends[i])
+        }
+    }
+
+    /// Calls `body` on `node` and its descendants in pre-order, over the listed nodes.
+    func forEachNode(under node: Node, _ body: (Node) throws -> Bool) rethrows -> Bool {
+        let (nodes, ends) = flattened
+        let start = ts_node_start_byte(node.raw)
+        // Binary search for the first node starting at `start`, then find `node` among those.
+        var lo = 0, hi = nodes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ts_node_start_byte(nodes[mid]) < start { lo = mid + 1 } else { hi = mid }
+        }
+        var first = lo
+        while first < nodes.count, ts_node_start_byte(nodes[first]) == start, !ts_node_eq(nodes[first], node.raw) {
+            first += 1
+        }
+        guard first < nodes.count, ts_node_eq(nodes[first], node.raw) else { return false }
+        let end = Int(ends[first])
+        var i = first
+        while i < end {
+            i = try body(Node(tree: self, raw: nodes[i])) ? i + 1 : Int(ends[i])
+        }
+        return true
+    }
+
+    private var flatCache: ([TSNode], [Int32])? = nil
+
+    /// Every node in pre-order, and for each the index just past its subtree.
+    private var flattened: ([TSNode], [Int32]) {
+        if let f = flatCache { return f }
+        var nodes: [TSNode] = []
+        var ends: [Int32] = []
+        var open: [Int] = []  // indices of the nodes whose subtree is being listed
+        var cursor = ts_tree_cursor_new(ts_tree_root_node(raw))
+        defer { ts_tree_cursor_delete(&cursor) }
+        outer: while true {
+            open.append(nodes.count)
+            nodes.append(ts_tree_cursor_current_node(&cursor))
+            ends.append(0)
+            if ts_tree_cursor_goto_first_child(&cursor) { continue }
+            while true {
+                // The current node's subtree is done.
+                ends[open.removeLast()] = Int32(nodes.count)
+                if ts_tree_cursor_goto_next_sibling(&cursor) { continue outer }
+                guard ts_tree_cursor_goto_parent(&cursor) else { break outer }
+            }
+        }
+        while let i = open.popLast() { ends[i] = Int32(nodes.count) }
+        flatCache = (nodes, ends)
+        return (nodes, ends)
     }
 
     /// Whether the source is valid Python as far as the parser can tell: no ERROR or MISSING

@@ -26,9 +26,13 @@ public final class LintWriter {
     public private(set) var candidateCount = 0
     public private(set) var cleanCount = 0
 
+    /// Rule codes in catalogue order, for writing adherence without sorting it each time.
+    private let codeOrder: [String]
+
     public init(format: LintFormat, rules: [Rule], write: @escaping (String) -> Void) {
         self.format = format
         self.rules = rules
+        codeOrder = rules.map(\.code).sorted(by: RuleCatalog.codeOrder)
         self.write = write
         if format == .json { write("[") }
     }
@@ -63,7 +67,7 @@ public final class LintWriter {
             if !out.isEmpty { write(out) }
         case .jsonl:
             var out = ""
-            LintWriter.appendResult(result, to: &out)
+            LintWriter.appendResult(result, order: codeOrder, to: &out)
             write(out + "\n")
         case .sarif:
             for f in counted { sarifResults.append(sarifResult(f, result.candidate)) }
@@ -146,12 +150,17 @@ public final class LintWriter {
     }
 
     /// One candidate's result as a JSON object on one line.
-    static func appendResult(_ r: LintResult, to out: inout String) {
+    static func appendResult(_ r: LintResult, order: [String], to out: inout String) {
         out += "{\"adherence\":{"
-        for (i, key) in r.adherence.keys.sorted(by: RuleCatalog.codeOrder).enumerated() {
-            if i > 0 { out += "," }
-            appendString(key, to: &out)
-            out += ":\(r.adherence[key]!)"
+        var first = true
+        // The writer's rule order when it covers the result's rules (it does when one
+        // configuration applies), else sorted codes.
+        let keys = order.count == r.adherence.count ? order : r.adherence.keys.sorted(by: RuleCatalog.codeOrder)
+        for key in keys {
+            guard let value = r.adherence[key] else { continue }
+            if !first { out += "," }
+            first = false
+            out += "\"\(key)\":\(value)"
         }
         out += "},\"findings\":["
         for (i, f) in r.findings.enumerated() {

@@ -41,6 +41,29 @@ import Testing
 
     @Test func catalogueHasEveryProfileTheIssueAsksFor() {
         let profiles = Set(Self.catalog.profiles.keys)
-        for p in ["paper"] { #expect(profiles.contains(p), "no rule in profile \(p)") }
+        for p in ["paper", "pep8", "naming", "pyflakes", "complexity", "docs", "llm"] {
+            #expect(profiles.contains(p), "no rule in profile \(p)")
+        }
+        #expect(Self.catalog.rules.count >= 100)
+    }
+}
+
+/// docs/rules.md is generated from the rule files (`fluke rules --format markdown`); it must not
+/// fall behind them.
+@Suite struct RuleReferenceTests {
+    @Test func committedReferenceMatchesTheRuleFiles() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let committed = try String(contentsOf: root.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        let generated = RuleDocs.reference(RuleExamplesTests.catalog)
+        #expect(committed == generated, "docs/rules.md is stale: run `fluke rules --isolated --format markdown > docs/rules.md`")
+    }
+
+    @Test func everyRuleHasRationaleReferencesAndBothKindsOfExample() {
+        for rule in RuleExamplesTests.catalog.rules {
+            #expect(rule.rationale.count > 40, "\(rule.file): the rationale is too thin")
+            #expect(!rule.references.isEmpty, "\(rule.file): no reference")
+            #expect(!rule.passing.isEmpty && !rule.failing.isEmpty, "\(rule.file)")
+        }
     }
 }

@@ -7,18 +7,34 @@ let lineCheckers: [any Checker.Type] = [
     EndOfFileChecker.self, TabIndentChecker.self, InvalidEscapeChecker.self,
 ]
 
-extension CheckContext {
-    /// Each physical line's text, computed once per candidate.
-    var physicalLines: [String] {
-        shared(PhysicalLinesBox.self) {
-            PhysicalLinesBox((1...source.lineCount).map { source.text(ofLine: $0) })
-        }.lines
+/// The physical lines of a candidate as byte ranges (without their line break), and their
+/// lengths in characters, computed once per candidate: the line checkers read bytes, not strings.
+final class ByteLines {
+    let bytes: [UInt8]
+    let ranges: [Range<Int>]
+
+    init(_ source: SourceText) {
+        bytes = source.bytes
+        ranges = (1...source.lineCount).map { source.byteRange(ofLine: $0) }
+    }
+
+    /// Characters (Unicode scalars) in a byte range: every byte that is not a continuation byte.
+    func characters(_ r: Range<Int>) -> Int {
+        var n = 0
+        for i in r where bytes[i] & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// The range without trailing bytes in `strip`.
+    func trimmingEnd(_ r: Range<Int>, _ strip: (UInt8) -> Bool) -> Range<Int> {
+        var end = r.upperBound
+        while end > r.lowerBound && strip(bytes[end - 1]) { end -= 1 }
+        return r.lowerBound..<end
     }
 }
 
-final class PhysicalLinesBox {
-    let lines: [String]
-    init(_ lines: [String]) { self.lines = lines }
+extension CheckContext {
+    var byteLines: ByteLines { shared(ByteLines.self) { ByteLines(source) } }
 }
 
 /// How pycodestyle sees the lines of a string literal that spans lines: its physical-line
@@ -70,25 +86,36 @@ struct LineLengthChecker: Checker {
                              "allow-urls": "allow a comment that is one long word, as pycodestyle does"]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let lines = context.physicalLines
+        let lines = context.byteLines
+        let bytes = lines.bytes
         let strings = context.multilineStrings
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             let allowURLs = rule.bool("allow-urls") ?? true
-            for (i, raw) in lines.enumerated() {
-                var line = Substring(raw)
-                while let last = line.last, last == " " || last == "\t" || last == "\u{0B}" || last == "\u{0C}" {
-                    line = line.dropLast()
-                }
-                let length = line.unicodeScalars.count
+            for (i, range) in lines.ranges.enumerated() {
+                // Quick exit: a line of at most `max` bytes has at most `max` characters.
+                guard range.count > max else { continue }
+                // As Python's rstrip(): spaces, tabs, vertical tabs, form feeds.
+                let line = lines.trimmingEnd(range) { $0 == 0x20 || $0 == 0x09 || $0 == 0x0B || $0 == 0x0C }
+                let length = lines.characters(line)
                 guard length > max else { continue }
-                if i == 0 && line.hasPrefix("#!") { continue }  // a shebang line
+                if i == 0 && line.count >= 2 && bytes[line.lowerBound] == 0x23 && bytes[line.lowerBound + 1] == 0x21 {
+                    continue  // a shebang line
+                }
                 if allowURLs {
-                    // pycodestyle: a long URL in a comment, or one long word in a multi-line
-                    // string, may run long.
-                    let chunks = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                    if ((chunks.count == 1 && strings.multiline.contains(i + 1)) || (chunks.count == 2 && chunks[0] == "#")),
-                       length - chunks.last!.unicodeScalars.count < max - 7 {
+                    // pycodestyle: a comment `# <one long chunk>` (a URL), or one long chunk on a
+                    // line inside a multi-line string, may run long.
+                    var chunks: [Range<Int>] = []
+                    var j = line.lowerBound
+                    while j < line.upperBound && chunks.count < 3 {
+                        while j < line.upperBound && (bytes[j] == 0x20 || bytes[j] == 0x09) { j += 1 }
+                        let start = j
+                        while j < line.upperBound && bytes[j] != 0x20 && bytes[j] != 0x09 { j += 1 }
+                        if j > start { chunks.append(start..<j) }
+                    }
+                    let isHash = chunks.count == 2 && chunks[0].count == 1 && bytes[chunks[0].lowerBound] == 0x23
+                    if (chunks.count == 1 && strings.multiline.contains(i + 1)) || isHash,
+                       length - lines.characters(chunks.last!) < max - 7 {
                         continue
                     }
                 }
@@ -106,21 +133,20 @@ struct TrailingWhitespaceChecker: Checker {
     static let parameters = ["kind": "`code-line` (W291) or `blank-line` (W293)"]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let lines = context.physicalLines
+        let lines = context.byteLines
+        let bytes = lines.bytes
         for rule in rules {
             let blank = rule.string("kind") == "blank-line"
-            for (i, raw) in lines.enumerated() {
-                let scalars = Array(raw.unicodeScalars)
-                var end = scalars.count
-                while end > 0, [" ", "\t", "\u{0B}"].contains(scalars[end - 1]) { end -= 1 }
-                guard end < scalars.count else { continue }
+            for (i, range) in lines.ranges.enumerated() {
+                guard let last = range.last.map({ bytes[$0] }), last == 0x20 || last == 0x09 || last == 0x0B else { continue }
+                let stripped = lines.trimmingEnd(range) { $0 == 0x20 || $0 == 0x09 || $0 == 0x0B }
                 // pycodestyle strips a form feed too when the line is otherwise blank.
-                let stripped = scalars[0..<end]
-                let isBlank = stripped.allSatisfy { $0 == "\u{0C}" }
+                let isBlank = bytes[stripped].allSatisfy { $0 == 0x0C }
                 guard isBlank == blank else { continue }
-                let col = isBlank ? 1 : end + 1
+                let total = lines.characters(range)
+                let col = isBlank ? 1 : lines.characters(stripped) + 1
                 report(rule.finding(SourcePosition(line: i + 1, column: col, offset: 0),
-                                    SourcePosition(line: i + 1, column: scalars.count + 1, offset: 0)))
+                                    SourcePosition(line: i + 1, column: total + 1, offset: 0)))
             }
         }
     }
@@ -134,13 +160,13 @@ struct EndOfFileChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let bytes = context.source.bytes
         guard !bytes.isEmpty else { return }
-        let lines = context.physicalLines
+        let lines = context.byteLines
         let endsWithBreak = bytes.last == 0x0A || bytes.last == 0x0D
         for rule in rules {
             if rule.string("kind") == "missing-newline" {
                 guard !endsWithBreak else { continue }
                 let n = context.source.lineCount
-                let col = lines[n - 1].unicodeScalars.count + 1
+                let col = lines.characters(lines.ranges[n - 1]) + 1
                 report(rule.finding(SourcePosition(line: n, column: col, offset: 0),
                                     SourcePosition(line: n, column: col, offset: 0)))
             } else {
@@ -148,7 +174,7 @@ struct EndOfFileChecker: Checker {
                 // whitespace is W293's), and the finding is on that last line.
                 guard endsWithBreak else { continue }
                 let n = context.source.lineCount
-                guard lines[n - 1].isEmpty else { continue }
+                guard lines.ranges[n - 1].isEmpty else { continue }
                 let first = n
                 report(rule.finding(SourcePosition(line: first, column: 1, offset: 0),
                                     SourcePosition(line: n, column: 1, offset: 0)))
@@ -163,14 +189,15 @@ struct TabIndentChecker: Checker {
     static let parameters: [String: String] = [:]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let lines = context.physicalLines
+        let lines = context.byteLines
+        let bytes = lines.bytes
         for rule in rules {
-            for (i, line) in lines.enumerated() {
-                let indent = line.prefix { $0 == " " || $0 == "\t" }
-                guard let tab = indent.firstIndex(of: "\t") else { continue }
-                let col = indent.distance(from: indent.startIndex, to: tab) + 1
-                report(rule.finding(SourcePosition(line: i + 1, column: col, offset: 0),
-                                    SourcePosition(line: i + 1, column: indent.count + 1, offset: 0)))
+            for (i, range) in lines.ranges.enumerated() {
+                var end = range.lowerBound
+                while end < range.upperBound && (bytes[end] == 0x20 || bytes[end] == 0x09) { end += 1 }
+                guard let tab = bytes[range.lowerBound..<end].firstIndex(of: 0x09) else { continue }
+                report(rule.finding(SourcePosition(line: i + 1, column: tab - range.lowerBound + 1, offset: 0),
+                                    SourcePosition(line: i + 1, column: end - range.lowerBound + 1, offset: 0)))
             }
         }
     }

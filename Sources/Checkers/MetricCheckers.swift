@@ -61,10 +61,12 @@ struct CommentDensityChecker: Checker {
             return true
         }
         var codeLines = 0
-        for (i, line) in context.physicalLines.enumerated() {
-            let t = line.drop { $0 == " " || $0 == "\t" }
-            if t.isEmpty { continue }
-            if t.hasPrefix("#") && commentLines.contains(i + 1) { continue }
+        let lines = context.byteLines
+        for (i, range) in lines.ranges.enumerated() {
+            var j = range.lowerBound
+            while j < range.upperBound && (lines.bytes[j] == 0x20 || lines.bytes[j] == 0x09) { j += 1 }
+            if j == range.upperBound { continue }
+            if lines.bytes[j] == 0x23 && commentLines.contains(i + 1) { continue }
             codeLines += 1
         }
         guard codeLines > 0 else { return }

@@ -78,11 +78,21 @@ public struct ActiveRule: Sendable {
 
     /// The rule's message with `{placeholders}` filled from `values`, then from options.
     public func message(_ values: [String: String] = [:]) -> String {
-        var m = rule.message
-        guard m.contains("{") else { return m }
-        for (k, v) in values { m = m.replacingOccurrences(of: "{\(k)}", with: v) }
-        for (k, v) in options { m = m.replacingOccurrences(of: "{\(k)}", with: v.description) }
-        return m
+        let m = rule.message
+        guard m.utf8.contains(0x7B) else { return m }  // "{"
+        // One pass: each {name} becomes a value, else an option, else stays as it is.
+        var out = ""
+        var rest = m[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let v = values[name] { out += v } else if let o = options[name] { out += o.description } else {
+                out += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     /// A finding of this rule over a range.

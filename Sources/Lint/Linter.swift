@@ -70,7 +70,9 @@ public final class Linter: @unchecked Sendable {
                 for (_, i) in ruleStarts {
                     guard case .query(let q) = active[i].rule.check else { continue }
                     do { _ = try Query(Linter.substitute(q, active[i].options)) } catch {
-                        throw RuleError(file: active[i].rule.file, message: "the query does not compile with these options: \(error.message)")
+                        let line = active[i].rule.checkLine.map { $0 + error.line }
+                        throw RuleError(file: active[i].rule.file, line: line,
+                                        message: "the query does not compile: \(error.message)")
                     }
                 }
                 throw RuleError(file: "rules", message: "the combined query does not compile: \(error)")

@@ -161,11 +161,13 @@ public struct Rule: Sendable, Hashable {
     public var failing: [RuleExample]
     /// The file the rule was read from.
     public var file: String
+    /// The line of the file where the check's query starts (for errors).
+    public var checkLine: Int?
 
     public init(code: String, name: String, category: String, origin: String, severity: Severity,
                 profiles: [String], enabledByDefault: Bool, message: String, summary: String,
                 rationale: String, options: [RuleOption], references: [String], check: Check,
-                passing: [RuleExample], failing: [RuleExample], file: String) {
+                passing: [RuleExample], failing: [RuleExample], file: String, checkLine: Int? = nil) {
         self.code = code
         self.name = name
         self.category = category
@@ -182,6 +184,7 @@ public struct Rule: Sendable, Hashable {
         self.passing = passing
         self.failing = failing
         self.file = file
+        self.checkLine = checkLine
     }
 
     public func option(_ name: String) -> RuleOption? { options.first { $0.name == name } }

@@ -73,16 +73,13 @@ enum RuleLoader {
         let checkMap = try r.mapping(checkNode, "check")
         try r.onlyKeys(checkMap, ["query", "checker", "with"], in: "check", at: checkNode)
         let check: Check
+        var queryLine: Int? = nil
         if let q = checkMap["query"] {
             guard checkMap["checker"] == nil else { throw r.error(checkNode, "a check is a `query` or a `checker`, not both") }
-            let query = try r.scalar(q, "query")
-            // Compile it once with the default options, so a broken query fails here, with its place.
-            let resolved = substitute(query, options: Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0.defaultValue) }))
-            do { _ = try Query(resolved) } catch {
-                throw RuleError(file: file, line: (q.mark?.line ?? 0) + error.line,
-                                message: "the query does not compile: \(error.message)")
-            }
-            check = .query(query)
+            // Compiled when a linter is made (all queries at once: compiling each here too would
+            // double the start-up time); a broken one is reported there, with this line.
+            check = .query(try r.scalar(q, "query"))
+            queryLine = q.mark?.line
         } else if let c = checkMap["checker"] {
             var parameters: [String: OptionValue] = [:]
             if let w = checkMap["with"] {
@@ -121,24 +118,7 @@ enum RuleLoader {
             summary: try r.string(map, "summary", at: root),
             rationale: try r.string(map, "rationale", at: root),
             options: options, references: try r.strings(map, "references") ?? [],
-            check: check, passing: passing, failing: failing, file: file)
-    }
-
-    /// Replaces `{name}` with option values in a query or a parameter.
-    static func substitute(_ text: String, options: [String: OptionValue]) -> String {
-        guard text.contains("{") else { return text }
-        var out = text
-        for (name, value) in options {
-            let rendered: String
-            if case .strings(let list) = value {
-                // In a query, a list becomes an alternation of escaped words (for #match?) .
-                rendered = list.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
-            } else {
-                rendered = value.description
-            }
-            out = out.replacingOccurrences(of: "{\(name)}", with: rendered)
-        }
-        return out
+            check: check, passing: passing, failing: failing, file: file, checkLine: queryLine)
     }
 
     static func yamlLine(_ e: YamlError) -> Int? {

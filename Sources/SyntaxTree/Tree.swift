@@ -94,9 +94,20 @@ public final class Tree {
     /// node, none of the constructs tree-sitter accepts and Python refuses, no NUL byte, valid
     /// UTF-8.
     public var hasSyntaxErrors: Bool {
+        if let e = errorsCache { return !e.isEmpty }
         if ts_node_has_error(ts_tree_root_node(raw)) || source.firstNulOffset != nil
             || source.firstInvalidUTF8Offset != nil { return true }
-        return !leniencyErrors(stopAtFirst: true).isEmpty
+        return !leniency.isEmpty
+    }
+
+    /// Computed once per tree: several checkers and the linter ask.
+    private var errorsCache: [SyntaxError]? = nil
+    private var leniencyCache: [SyntaxError]? = nil
+    private var leniency: [SyntaxError] {
+        if let l = leniencyCache { return l }
+        let l = leniencyErrors(stopAtFirst: false)
+        leniencyCache = l
+        return l
     }
 
     /// What tree-sitter's Python grammar accepts and Python does not: a block with no statement
@@ -201,6 +212,13 @@ public final class Tree {
     /// grammar accepts and Python refuses (see `leniencyErrors`), a NUL byte and the first byte
     /// that is not valid UTF-8 (Python refuses both).
     public var syntaxErrors: [SyntaxError] {
+        if let e = errorsCache { return e }
+        let e = computeSyntaxErrors()
+        errorsCache = e
+        return e
+    }
+
+    private func computeSyntaxErrors() -> [SyntaxError] {
         var errors: [SyntaxError] = []
         if let offset = source.firstInvalidUTF8Offset {
             let p = source.position(at: offset)
@@ -212,7 +230,7 @@ public final class Tree {
             errors.append(SyntaxError(kind: .nulByte, message: "source contains a NUL byte",
                                       start: p, end: source.position(at: offset + 1)))
         }
-        errors += leniencyErrors(stopAtFirst: false)
+        errors += leniency
         if ts_node_has_error(ts_tree_root_node(raw)) {
             forEachNode { node in
                 if node.isMissing {

@@ -84,6 +84,49 @@ let prints = rule("TST002", query: #"(call function: (identifier) @name (#eq? @n
         #expect(withPrompt.adherence["TST001"] == false)
     }
 
+    @Test func aBrokenQueryInARuleFileNamesTheFileAndLine() throws {
+        let dir = NSTemporaryDirectory() + "fluke-rules-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/mine", withIntermediateDirectories: true)
+        let yaml = """
+            code: TST100
+            name: broken
+            origin: fluke
+            severity: convention
+            message: broken
+            summary: A rule whose query does not compile.
+            rationale: To see the error it gives.
+            check:
+              query: |
+                (function_definition
+                  nme: (identifier) @name)
+            examples:
+              pass: ["x = 1\n"]
+              fail: ["↓def f(): pass\n"]
+
+            """
+        _ = FileManager.default.createFile(atPath: dir + "/mine/TST100.yaml", contents: Data(yaml.utf8))
+        let catalog = try RuleCatalog.load(directories: [dir])
+        do {
+            _ = try Linter(rules: catalog.rules)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.file == dir + "/mine/TST100.yaml")
+            #expect(error.line == 11)
+            #expect(error.message.contains("does not compile"))
+        }
+        // A YAML mistake is reported at its line too.
+        _ = FileManager.default.createFile(atPath: dir + "/mine/TST100.yaml", contents: Data("code: TST100\nname: [x\n".utf8))
+        #expect(throws: RuleError.self) { try RuleCatalog.load(directories: [dir]) }
+        _ = FileManager.default.createFile(atPath: dir + "/mine/TST100.yaml", contents: Data((yaml + "colour: red\n").utf8))
+        do {
+            _ = try RuleCatalog.load(directories: [dir])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == 17)
+            #expect(error.message.contains("unknown key `colour`"))
+        }
+    }
+
     @Test func optionsReachQueriesAndMessages() throws {
         let r = rule("TST003", query: #"(function_definition name: (identifier) @name (#match? @name "^({prefixes})"))"#,
                      message: "{name} starts with one of {prefixes}",

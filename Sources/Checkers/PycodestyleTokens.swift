@@ -57,21 +57,43 @@ struct PyTokens {
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 
     init(bytes: [UInt8]) {
-        var text = String(decoding: bytes, as: UTF8.self).unicodeScalars[...]
-        if text.first == "\u{FEFF}" { text = text.dropFirst() }
+        // Decode UTF-8 straight into scalars, line by line (ASCII without any lookup; invalid
+        // bytes become U+FFFD, as String(decoding:) would make them).
         var current: [Unicode.Scalar] = []
-        var it = text.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        while true {
-            let c: Unicode.Scalar
-            if let p = pending { c = p; pending = nil } else if let n = it.next() { c = n } else { break }
-            if c == "\n" {
-                current.append("\n"); lines.append(current); current = []
-            } else if c == "\r" {
-                current.append("\n"); lines.append(current); current = []
-                if let n = it.next(), n != "\n" { pending = n }
-            } else {
-                current.append(c)
+        current.reserveCapacity(80)
+        bytes.withUnsafeBufferPointer { buf in
+            let n = buf.count
+            var i = 0
+            if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }  // a byte-order mark
+            while i < n {
+                let b = buf[i]
+                if b < 0x80 {
+                    i += 1
+                    if b == 0x0A {
+                        current.append("\n"); lines.append(current); current.removeAll(keepingCapacity: true)
+                    } else if b == 0x0D {
+                        current.append("\n"); lines.append(current); current.removeAll(keepingCapacity: true)
+                        if i < n && buf[i] == 0x0A { i += 1 }
+                    } else {
+                        current.append(Unicode.Scalar(b))
+                    }
+                    continue
+                }
+                let need = b & 0xE0 == 0xC0 ? 1 : b & 0xF0 == 0xE0 ? 2 : b & 0xF8 == 0xF0 ? 3 : 0
+                var value = UInt32(need == 1 ? b & 0x1F : need == 2 ? b & 0x0F : b & 0x07)
+                var ok = need > 0 && i + need < n
+                if ok {
+                    for k in 1...need where buf[i + k] & 0xC0 != 0x80 { ok = false }
+                    if ok { for k in 1...need { value = value << 6 | UInt32(buf[i + k] & 0x3F) } }
+                }
+                if ok, let scalar = Unicode.Scalar(value),
+                   value >= (need == 1 ? 0x80 : need == 2 ? 0x800 : 0x10000) {
+                    current.append(scalar)
+                    i += need + 1
+                } else {
+                    current.append("\u{FFFD}")
+                    i += 1
+                }
             }
         }
         if !current.isEmpty { lines.append(current) }

@@ -132,20 +132,23 @@ public final class LintWriter {
         if let t = id.taskID { out += ",\"task_id\":"; appendString(t, to: &out) }
     }
 
-    /// One finding as JSON (keys sorted, as `findingObject` would give them).
-    static func appendFinding(_ f: Finding, _ id: CandidateID, to out: inout String) {
+    /// One finding as JSON; with the candidate's identity (file and record) when `id` is given,
+    /// as `--format json` writes it, or without, inside a JSONL record that carries it.
+    static func appendFinding(_ f: Finding, _ id: CandidateID?, to out: inout String) {
         out += "{\"code\":"
         appendString(f.code, to: &out)
         out += ",\"end_location\":"
         appendLocation(f.end, to: &out)
-        out += ",\"filename\":"
-        appendString(id.path, to: &out)
+        if let id {
+            out += ",\"filename\":"
+            appendString(id.path, to: &out)
+        }
         out += ",\"in_prompt\":\(f.inPrompt),\"location\":"
         appendLocation(f.start, to: &out)
         out += ",\"message\":"
         appendString(f.message, to: &out)
         out += ",\"severity\":\"\(f.severity.rawValue)\""
-        appendIdentity(id, to: &out)
+        if let id { appendIdentity(id, to: &out) }
         out += "}"
     }
 
@@ -165,15 +168,7 @@ public final class LintWriter {
         out += "},\"findings\":["
         for (i, f) in r.findings.enumerated() {
             if i > 0 { out += "," }
-            out += "{\"code\":"
-            appendString(f.code, to: &out)
-            out += ",\"end_location\":"
-            appendLocation(f.end, to: &out)
-            out += ",\"in_prompt\":\(f.inPrompt),\"location\":"
-            appendLocation(f.start, to: &out)
-            out += ",\"message\":"
-            appendString(f.message, to: &out)
-            out += ",\"severity\":\"\(f.severity.rawValue)\"}"
+            appendFinding(f, nil, to: &out)
         }
         out += "],\"includes_prompt\":\(r.includesPrompt),\"parses\":\(r.parses),\"path\":"
         appendString(r.candidate.path, to: &out)

@@ -147,7 +147,7 @@ struct CommentedOutCodeChecker: Checker {
         guard let parser = try? PythonParser() else { return }
         let source = context.source
         context.tree.forEachNode { n in
-            guard n.symbol == CheckerSymbols.comment else { return true }
+            guard n.symbol == Symbols.comment else { return true }
             let line = source.text(ofLine: n.start.line)
             guard line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("#") else { return true }
             if Self.isCode(n.text, parser: parser) {

@@ -47,7 +47,7 @@ final class MultilineStrings {
     init(_ tree: Tree) {
         var lines = Set<Int>()
         tree.forEachNode { node in
-            guard node.symbol == LineSymbols.string else { return true }
+            guard node.symbol == Symbols.string else { return true }
             let s = node.start, e = node.end
             if e.line > s.line { for l in s.line..<e.line { lines.insert(l) } }
             return false
@@ -56,9 +56,6 @@ final class MultilineStrings {
     }
 }
 
-enum LineSymbols {
-    static let string = Symbols.named("string")
-}
 
 extension CheckContext {
     var multilineStrings: MultilineStrings { shared(MultilineStrings.self) { MultilineStrings(tree) } }

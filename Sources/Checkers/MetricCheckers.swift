@@ -22,7 +22,6 @@ enum CheckerSymbols {
     static let functionDefinition = Symbols.named("function_definition")
     static let classDefinition = Symbols.named("class_definition")
     static let lambda = Symbols.named("lambda")
-    static let comment = Symbols.named("comment")
 }
 
 /// Functions longer than `max` lines, from the `def` line to the last line of the body (the
@@ -57,7 +56,7 @@ struct CommentDensityChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         var commentLines = Set<Int>()
         context.tree.forEachNode { node in
-            if node.symbol == CheckerSymbols.comment { commentLines.insert(node.start.line) }
+            if node.symbol == Symbols.comment { commentLines.insert(node.start.line) }
             return true
         }
         var codeLines = 0
@@ -88,7 +87,7 @@ func format2(_ x: Double) -> String {
 /// The statements of a block (its named children, comments left out), or of a clause's block.
 func statements(of block: Node?) -> [Node] {
     guard let block else { return [] }
-    return block.namedChildren.filter { $0.symbol != CheckerSymbols.comment }
+    return block.namedChildren.filter { $0.symbol != Symbols.comment }
 }
 
 /// A statement's parts as Python's AST has them, for the metric checkers.
@@ -131,7 +130,7 @@ enum PyStatement {
     }
 
     static func irrefutablePattern(_ p: Node) -> Bool {
-        let kids = p.namedChildren.filter { $0.symbol != CheckerSymbols.comment }
+        let kids = p.namedChildren.filter { $0.symbol != Symbols.comment }
         if p.kind == "case_pattern" {
             if kids.isEmpty { return p.text == "_" }
             guard kids.count == 1 else { return false }

@@ -135,7 +135,7 @@ struct NoQA {
 
     init(tree: Tree) {
         tree.forEachNode { node in
-            guard node.symbol == NoQASymbols.comment else { return true }
+            guard node.symbol == Symbols.comment else { return true }
             let text = node.text
             guard text.range(of: "noqa", options: .caseInsensitive) != nil,
                   let m = NoQA.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else {
@@ -158,8 +158,4 @@ struct NoQA {
         guard let codes = entry else { return true }
         return codes.contains { f.code.hasPrefix($0) }
     }
-}
-
-enum NoQASymbols {
-    static let comment = Symbols.named("comment")
 }

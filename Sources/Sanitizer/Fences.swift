@@ -9,8 +9,6 @@ struct FenceBlock {
     var language: String
     /// 0-based document lines of the code between the fences.
     var content: Range<Int>
-    /// Document lines before the block that belong to the prompt and are kept with it.
-    var promptLines = 0
     /// Whether the block continues the prompt's function (its code is indented).
     var continuesPrompt = false
 
@@ -72,7 +70,6 @@ enum FenceExtractor {
             if let b = defining.max(by: { size($0) < size($1) }) { best = b }
         }
         guard size(best) > 0 else { return nil }
-        best.promptLines = promptLines
         // Code that starts indented continues the prompt's function body.
         if let first = doc.lines[best.content].first(where: { !trimmed($0).isEmpty }),
            first.first == " " || first.first == "\t" {

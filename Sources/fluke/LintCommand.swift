@@ -139,6 +139,7 @@ struct Lint: ParsableCommand {
         var writer: LintWriter? = nil
         var pending: [(Candidate, Linter, Bool)] = []
         let workers = max(1, jobs)
+        let parsers = try ParserPool(count: workers)  // one per worker, for the whole run
         var done = 0
 
         func flush() throws {
@@ -146,7 +147,6 @@ struct Lint: ParsableCommand {
             let batch = pending
             pending.removeAll(keepingCapacity: true)
             let results = Results(count: batch.count)
-            let parsers = try ParserPool(count: workers)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var i = w
                 while i < batch.count {

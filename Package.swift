@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "fluke", targets: ["fluke"]),
         .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer", "Rules", "Checkers",
-                                          "Lint", "Configuration", "LintOutput"]),
+                                          "Lint", "Configuration", "LintOutput", "Verifier"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,10 +39,12 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["Rules", "TOMLKit"]),
         // Findings as text, JSON, JSONL and SARIF.
         .target(name: "LintOutput", dependencies: ["Lint", "Rules", "Candidates"]),
+        // Candidates → sandboxed runs against base and plus inputs → TP/FP/TN/FN labels.
+        .target(name: "Verifier", dependencies: ["Candidates"]),
         // The command-line tool.
         .executableTarget(name: "fluke", dependencies: [
             "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Verifier", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks print figures; they are not tests.
         .executableTarget(name: "fluke-bench", dependencies: ["SyntaxTree", "Candidates", "Sanitizer"],
@@ -54,5 +56,6 @@ let package = Package(
         .testTarget(name: "RuleTests", dependencies: ["Rules", "Lint", "Checkers", "Configuration", "SyntaxTree",
                                                      "Candidates", "LintOutput"]),
         .testTarget(name: "CommandLineTests", dependencies: ["fluke"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Candidates", "fluke"]),
     ]
 )

@@ -217,24 +217,30 @@ public enum EvalResults {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw VerifyError("\(path): cannot read")
         }
-        guard let root = try? JSONSerialization.jsonObject(with: data, options: [.json5Allowed]) as? [String: Any],
-              let eval = root["eval"] as? [String: Any] else {
-            throw VerifyError("\(path): not an EvalPlus eval_results.json (no `eval` object)")
+        struct Entry: Decodable {
+            var task_id: String?
+            var solution: String?
+            var base_status: String?
+            var plus_status: String?
+        }
+        struct File: Decodable { var eval: [String: [Entry]] }
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true  // EvalPlus writes NaN and Infinity in failing inputs
+        let file: File
+        do { file = try decoder.decode(File.self, from: data) } catch {
+            throw VerifyError("\(path): not an EvalPlus eval_results.json (\(error))")
         }
         var records: [LabelRecord] = []
-        for task in eval.keys.sorted(by: taskOrder) {
-            guard let samples = eval[task] as? [[String: Any]] else {
-                throw VerifyError("\(path): `eval.\(task)` is not a list of results")
-            }
-            for (i, s) in samples.enumerated() {
-                func part(_ key: String) -> PartResult {
-                    let st = s[key] as? String ?? "fail"
+        for task in file.eval.keys.sorted(by: taskOrder) {
+            for (i, s) in file.eval[task]!.enumerated() {
+                func part(_ st: String?) -> PartResult {
+                    let st = st ?? "fail"
                     let status: Status = st == "pass" ? .pass : st == "timeout" ? .timeout : .fail
                     return PartResult(status: status, evalplusStatus: st)
                 }
-                let id = CandidateID(taskID: s["task_id"] as? String ?? task, completionID: i, path: path)
-                records.append(LabelRecord(id: id, base: part("base_status"), plus: part("plus_status"),
-                                           solution: s["solution"] as? String, sandbox: "evalplus"))
+                let id = CandidateID(taskID: s.task_id ?? task, completionID: i, path: path)
+                records.append(LabelRecord(id: id, base: part(s.base_status), plus: part(s.plus_status),
+                                           solution: s.solution, sandbox: "evalplus"))
             }
         }
         return records

@@ -149,7 +149,15 @@ public struct Sandbox: Sendable {
             for file in ["/etc/ld.so.cache", "/etc/localtime"] { a += ["--ro-bind-try", file, file] }
             var prefixes = [interpreter.basePrefix]
             if interpreter.prefix != interpreter.basePrefix { prefixes.append(interpreter.prefix) }
-            for p in prefixes where !(p == "/usr" || p.hasPrefix("/usr/")) { a += ["--ro-bind", p, p] }
+            for p in prefixes where !(p == "/usr" || p.hasPrefix("/usr/")) {
+                // Folders on the way (e.g. /root for pyenv's) are made traversable, not bound.
+                var ancestor = ""
+                for part in p.split(separator: "/").dropLast() {
+                    ancestor += "/" + part
+                    a += ["--perms", "0755", "--dir", ancestor]
+                }
+                a += ["--ro-bind", p, p]
+            }
             a += ["--proc", "/proc", "--dev", "/dev",
                   "--perms", "1777", "--size", String(limits.scratch), "--tmpfs", "/tmp",
                   "--chdir", "/tmp", "--clearenv"]

@@ -15,13 +15,19 @@ final class Worker {
     var loaded: Set<Int> = []
 
     enum Failure: Error { case died(String), timedOut }
+    nonisolated(unsafe) static let spawnLock = NSLock()
 
     /// Starts the worker and waits for its greeting.
     init(argv: [String], env: [String: String], startTimeout: Double = 30) throws {
+        // Pipes are made close-on-exec under a lock, so that workers started at the same time
+        // from other threads do not inherit each other's ends.
+        Worker.spawnLock.lock()
+        defer { Worker.spawnLock.unlock() }
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
-        guard pipe2(&inPipe, O_CLOEXEC) == 0, pipe2(&outPipe, O_CLOEXEC) == 0 else {
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else {
             throw VerifyError("pipe: \(String(cString: strerror(errno)))")
         }
+        for fd in inPipe + outPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -40,7 +46,7 @@ final class Worker {
         var none = sigset_t()
         sigemptyset(&none)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_USEVFORK))
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -57,6 +63,8 @@ final class Worker {
             throw VerifyError("cannot start \(argv[0]): \(String(cString: strerror(rc)))")
         }
         pid = child
+        Worker.spawnLock.unlock()
+        defer { Worker.spawnLock.lock() }  // balanced by the deferred unlock above
         toWorker = inPipe[1]
         fromWorker = outPipe[0]
         do {

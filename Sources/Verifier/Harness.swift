@@ -279,6 +279,10 @@ def enter_child(folder, cpu_seconds, keep_fd=None):
     if mem:
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
         resource.setrlimit(resource.RLIMIT_DATA, (mem, mem))
+        try:  # as EvalPlus: deep recursion (with a raised recursion limit) may use it all
+            resource.setrlimit(resource.RLIMIT_STACK, (mem, mem))
+        except (ValueError, OSError):
+            pass
     resource.setrlimit(resource.RLIMIT_FSIZE, (LIM["fsize"], LIM["fsize"]))
     resource.setrlimit(resource.RLIMIT_NOFILE, (LIM["nofile"], LIM["nofile"]))
     resource.setrlimit(resource.RLIMIT_NPROC, (LIM["nproc"], LIM["nproc"]))

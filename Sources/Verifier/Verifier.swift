@@ -68,9 +68,7 @@ final class ExpectedStore: @unchecked Sendable {
             if let f = failures[task] { return .failed(f) }
             if !pending.contains(task) {
                 if let folder, let data = FileManager.default.contents(atPath: "\(folder)/\(task).b64") {
-                    let b = String(decoding: data, as: UTF8.self)
-                    blobs[task] = b
-                    return .ready(b)
+                    return .ready(String(decoding: data, as: UTF8.self))  // not kept: some are 100s of MB
                 }
                 pending.insert(task)
                 return .compute
@@ -83,13 +81,14 @@ final class ExpectedStore: @unchecked Sendable {
         condition.lock()
         pending.remove(task)
         if let blob {
-            blobs[task] = blob
+            var saved = false
             if let folder {
                 let tmp = "\(folder)/.\(task).\(getpid()).tmp"
                 if FileManager.default.createFile(atPath: tmp, contents: Data(blob.utf8)) {
-                    rename(tmp, "\(folder)/\(task).b64")
+                    saved = rename(tmp, "\(folder)/\(task).b64") == 0
                 }
             }
+            if !saved { blobs[task] = blob }
         } else if let failure {
             failures[task] = failure
         }

@@ -112,12 +112,14 @@ final class Worker {
 
     private func readLine(timeout: Double) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
+        var scanned = 0  // no line break before this index (a reply can be hundreds of MB)
         while true {
-            if let nl = buffer.firstIndex(of: 0x0A) {
+            if let nl = buffer[scanned...].firstIndex(of: 0x0A) {
                 let line = String(decoding: buffer[..<nl], as: UTF8.self)
                 buffer.removeSubrange(...nl)
                 return line
             }
+            scanned = buffer.count
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { throw Failure.timedOut }
             var fds = pollfd(fd: fromWorker, events: Int16(POLLIN), revents: 0)
@@ -127,7 +129,7 @@ final class Worker {
                 throw Failure.died("poll: \(String(cString: strerror(errno)))")
             }
             if ready == 0 { continue }
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
             let n = chunk.withUnsafeMutableBytes { read(fromWorker, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -12,7 +12,17 @@ Every disagreement is put in one kind:
                was a per-input timeout) and the other did not: the candidate runs close to its
                limit, so the result depends on machine load;
   killed       one side's process never reported (EvalPlus: `timeout`) and the other's failed;
+  interpreter  Fluke's candidate could not import a module that EvalPlus's venv has (the two
+               tools ran different interpreters: Fluke the one on PATH, EvalPlus its venv's);
+  load         EvalPlus, run again on that candidate alone (--rerun, with its own
+               untrusted_check and cached expected outputs), now agrees with Fluke: the first
+               run was at the mercy of machine load (EvalPlus reports a per-input timeout as
+               `fail`, so only a rerun can tell);
   other        anything else (printed in full: these are the ones to explain or fix).
+
+With --rerun SAMPLES (the samples file both tools ran; needs evalplus importable, and
+HUMANEVAL_OVERRIDE_PATH / MBPP_OVERRIDE_PATH set as for the run), each disagreement that is
+not otherwise explained is rerun through EvalPlus.
 """
 import argparse
 import json
@@ -24,7 +34,10 @@ def main():
     ap.add_argument("fluke")
     ap.add_argument("evalplus")
     ap.add_argument("--examples", type=int, default=5)
+    ap.add_argument("--rerun", help="samples file: rerun unexplained disagreements through EvalPlus")
+    ap.add_argument("--dataset", default="humaneval")
     a = ap.parse_args()
+    rerun = Rerun(a.rerun, a.dataset) if a.rerun else None
 
     ours = {}
     for line in open(a.fluke):
@@ -55,6 +68,10 @@ def main():
             kind = "killed"
         elif timed:
             kind = "time-limit"
+        elif any(o[p].get("exception") == "ModuleNotFoundError" for p in ("base", "plus")):
+            kind = "interpreter"
+        elif rerun and rerun.status(k) == fo:
+            kind = "load"
         else:
             kind = "other"
         kinds[kind] += 1
@@ -76,6 +93,41 @@ def main():
             detail = {p: {x: o[p].get(x) for x in ("status", "input_index", "exception", "killed", "seconds") if o[p].get(x) is not None}
                       for p in ("base", "plus")}
             print(f"  {k[0]}#{k[1]}: fluke {fo} evalplus {fe} {json.dumps(detail)}")
+
+
+class Rerun:
+    """EvalPlus's own check, on one candidate at a time."""
+
+    def __init__(self, samples, dataset):
+        from collections import Counter as C
+        if dataset == "humaneval":
+            from evalplus.data import get_human_eval_plus as get, get_human_eval_plus_hash as get_hash
+            not_none = []
+        else:
+            from evalplus.data import get_mbpp_plus as get, get_mbpp_plus_hash as get_hash
+            from evalplus.eval._special_oracle import MBPP_OUTPUT_NOT_NONE_TASKS as not_none
+        from evalplus.evaluate import get_groundtruth
+        self.dataset = dataset
+        self.problems = get()
+        self.expected = get_groundtruth(self.problems, get_hash(), not_none)
+        self.code = {}
+        n = C()
+        for line in open(samples):
+            r = json.loads(line)
+            t = r["task_id"]
+            self.code[(t, n[t])] = r.get("solution") or self.problems[t]["prompt"] + r["completion"]
+            n[t] += 1
+
+    def status(self, key):
+        from evalplus.eval import untrusted_check
+        task, _ = key
+        p, e = self.problems[task], self.expected[task]
+        out = []
+        for part in ("base", "plus"):
+            st, _ = untrusted_check(self.dataset, self.code[key], p[part + "_input"], p["entry_point"],
+                                    e[part], p["atol"], e[part + "_time"], fast_check=True)
+            out.append(st)
+        return tuple(out)
 
 
 main()

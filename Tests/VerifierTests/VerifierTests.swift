@@ -279,3 +279,71 @@ let bwrapWorks: Bool = {
         #expect(back[0].base.status == .timeout && back[0].solution == "b")
     }
 }
+
+/// EvalPlus's comparisons on the real benchmarks (skipped without ../shared/data).
+@Suite struct EvalPlusSemanticsTests {
+    static let data = ProcessInfo.processInfo.environment["FLUKE_DATA"] ?? (root + "/../shared/data")
+
+    /// A problem file with only `tasks`, and samples: each task's canonical solution, and
+    /// variants that wrap its entry point (`transform` maps the canonical result `r`).
+    func run(dataset: String, tasks: [String], variants: [(String, String)]) throws -> [String: Label] {
+        let dir = tempFolder()
+        var problems = "", samples = ""
+        try ProblemSet.forEachRecord(path: Self.data + "/" + dataset) { p, line in
+            guard tasks.contains(p.taskID) else { return }
+            problems += String(decoding: line, as: UTF8.self) + "\n"
+            let code = p.prompt + (p.canonicalSolution ?? "")
+            var items = [("canonical", code)]
+            for (name, transform) in variants where name.hasPrefix(p.taskID + " ") {
+                items.append((name, code + "\n_fluke_original = \(p.entryPoint)\n\ndef \(p.entryPoint)(*args):\n"
+                              + "    r = _fluke_original(*args)\n    return \(transform)\n"))
+            }
+            for (name, solution) in items {
+                let data = try JSONSerialization.data(withJSONObject: ["task_id": p.taskID, "solution": solution,
+                                                                       "model": name == "canonical" ? "canonical" : name])
+                samples += String(decoding: data, as: UTF8.self) + "\n"
+            }
+        }
+        write(dir + "/problems.jsonl", problems)
+        write(dir + "/samples.jsonl", samples)
+        let r = try fluke(["verify", "--dataset", dir + "/problems.jsonl", "--no-sanitize", "--cache-dir", dir + "/cache",
+                           dir + "/samples.jsonl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var labels: [String: Label] = [:]
+        for rec in try records(r.stdout) {
+            labels[rec.model == "canonical" ? "\(rec.taskID!) canonical" : rec.model!] = rec.label
+        }
+        return labels
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: data + "/HumanEvalPlus.jsonl.gz"),
+                   "needs ../shared/data/HumanEvalPlus.jsonl.gz (or FLUKE_DATA)"))
+    func humanEvalFloatsAndFindZero() throws {
+        let labels = try run(dataset: "HumanEvalPlus.jsonl.gz", tasks: ["HumanEval/4", "HumanEval/32", "HumanEval/0"], variants: [
+            ("HumanEval/4 within-1e-6", "r + 1e-9"),      // floats: numpy.allclose with atol 1e-6
+            ("HumanEval/4 off-by-1e-3", "r + 1e-3"),
+            ("HumanEval/32 not-a-root", "r + 1.0"),       // find_zero: is |poly(x)| <= atol?
+            ("HumanEval/0 int-for-bool", "int(r)"),       // 1 == True: equal, as EvalPlus compares
+        ])
+        #expect(labels["HumanEval/4 canonical"] == .TP && labels["HumanEval/32 canonical"] == .TP)
+        #expect(labels["HumanEval/0 canonical"] == .TP)
+        #expect(labels["HumanEval/4 within-1e-6"] == .TP)
+        #expect(labels["HumanEval/4 off-by-1e-3"] == .TN)
+        #expect(labels["HumanEval/32 not-a-root"] == .TN)
+        #expect(labels["HumanEval/0 int-for-bool"] == .TP)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: data + "/MbppPlus.jsonl.gz"),
+                   "needs ../shared/data/MbppPlus.jsonl.gz (or FLUKE_DATA)"))
+    func mbppSpecialOraclesAndInputConversions() throws {
+        let labels = try run(dataset: "MbppPlus.jsonl.gz", tasks: ["Mbpp/2", "Mbpp/124", "Mbpp/581", "Mbpp/252", "Mbpp/3"], variants: [
+            ("Mbpp/2 reordered", "list(r)[::-1]"),         // similar_elements: compared as sets
+            ("Mbpp/3 negated", "not r"),
+        ])
+        for t in ["Mbpp/2", "Mbpp/124", "Mbpp/581", "Mbpp/252", "Mbpp/3"] {
+            #expect(labels["\(t) canonical"] == .TP, "\(t)")  // tuples, complex numbers as EvalPlus builds them
+        }
+        #expect(labels["Mbpp/2 reordered"] == .TP)
+        #expect(labels["Mbpp/3 negated"] == .TN)
+    }
+}

@@ -193,8 +193,16 @@ def check_part(kind, entry, code, inputs, expected, limits, atol, shm):
         fn = g[entry]
     except BaseException as e:
         return {"status": "error", "exception": type(e).__name__, "detail": str(e)[:160]}
+    # EvalPlus's own progress count, which decides the input its eval_results name: it counts
+    # every input that passes or fails, except find_zero's passes (its loop `continue`s first).
+    progress = 0
+
+    def done(result):
+        result["evalplus_index"] = progress - 1  # -1: none
+        return result
     for i, inp in enumerate(inputs):
         shm[0:4] = (i + 1).to_bytes(4, "little")
+        shm[12:16] = progress.to_bytes(4, "little")
         try:
             signal.setitimer(signal.ITIMER_REAL, limits[i])
             signal.signal(signal.SIGALRM, _on_alarm)
@@ -203,10 +211,12 @@ def check_part(kind, entry, code, inputs, expected, limits, atol, shm):
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except TimeLimitExceeded:
-            return {"status": "timeout", "index": i}
+            progress += 1
+            return done({"status": "timeout", "index": i})
         except BaseException as e:
-            return {"status": "error", "index": i, "exception": type(e).__name__,
-                    "detail": str(e)[:160]}
+            progress += 1
+            return done({"status": "error", "index": i, "exception": type(e).__name__,
+                         "detail": str(e)[:160]})
         try:
             exp = expected[i]
             same = out == exp
@@ -225,6 +235,8 @@ def check_part(kind, entry, code, inputs, expected, limits, atol, shm):
                     same = out == exp if isinstance(out, bool) else exp == (out is not None)
             if kind == "humaneval" and entry == "find_zero":
                 ok = abs(poly_at(*inp, out)) <= atol
+                if ok:
+                    continue
             else:
                 if atol == 0 and floats_like(exp):
                     atol = 1e-6  # as EvalPlus: from here on, for the rest of the part
@@ -236,8 +248,9 @@ def check_part(kind, entry, code, inputs, expected, limits, atol, shm):
                     ok = bool(same)
         except BaseException as e:
             ok = False
+        progress += 1
         if not ok:
-            return {"status": "fail", "index": i, "output": short(out)}
+            return done({"status": "fail", "index": i, "output": short(out)})
     return {"status": "pass"}
 
 
@@ -537,6 +550,8 @@ def run_candidate(msg):
                 result = {"status": "error", "exception": describe_death(status), "died": True}
             if started:
                 result["index"] = started - 1
+                finished = int.from_bytes(shm[12:16], "little")
+                result["evalplus_index"] = finished - 1
             result["evalplus"] = "timeout"  # EvalPlus counts a process that never reported as a timeout
         else:
             result["evalplus"] = "pass" if result["status"] == "pass" else "fail"

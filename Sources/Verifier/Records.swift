@@ -43,6 +43,9 @@ public struct PartResult: Codable, Sendable, Equatable {
     public var detail: String?
     /// The process never reported: killed at its wall-clock limit, or died.
     public var killed: Bool?
+    /// The input EvalPlus's eval_results would name as failing (its progress count; differs
+    /// from `inputIndex` for killed processes and for HumanEval/32).
+    public var evalplusInputIndex: Int?
     public var seconds: Double?
 
     public init(status: Status, evalplusStatus: String? = nil, inputIndex: Int? = nil, input: String? = nil,
@@ -61,7 +64,7 @@ public struct PartResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case status, evalplusStatus = "evalplus_status", inputIndex = "input_index", input, output,
-             exception, detail, killed, seconds
+             exception, detail, killed, seconds, evalplusInputIndex = "evalplus_input_index"
     }
 
     /// From the harness's reply.
@@ -73,12 +76,14 @@ public struct PartResult: Codable, Sendable, Equatable {
                   input: r["input"] as? String, output: r["output"] as? String,
                   exception: r["exception"] as? String, detail: r["detail"] as? String,
                   killed: killed, seconds: r["seconds"] as? Double)
+        evalplusInputIndex = r["evalplus_index"] as? Int
     }
 
     /// The index EvalPlus would name in `*_fail_tests`: the input that failed; for a process
     /// that never reported, the last input it finished (EvalPlus counts progress that way).
     var evalplusFailIndex: Int? {
         guard status != .pass, let i = inputIndex else { return nil }
+        if let e = evalplusInputIndex { return e >= 0 ? e : nil }
         if killed == true { return i > 0 ? i - 1 : nil }
         return i
     }

@@ -8,6 +8,19 @@ struct Run {
     var status: Int32
     var stdout: String
     var stderr: String
+    var pid: Int32 = 0
+}
+
+/// Processes still running as one of the sandbox users of the fluke run with this pid.
+func leftovers(ofRun pid: Int32) -> [String] {
+    let low = 1_000_000_000 + Int(pid) * 64
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.filter { e in
+        guard Int(e) != nil, let status = try? String(contentsOfFile: "/proc/\(e)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }),
+              let uid = line.split(separator: "\t").dropFirst().first.flatMap({ Int($0) }) else { return false }
+        return uid >= low && uid < low + 64
+    }
 }
 
 func fluke(_ arguments: [String]) throws -> Run {
@@ -31,7 +44,7 @@ func fluke(_ arguments: [String]) throws -> Run {
     p.waitUntilExit()
     while !reader.isFinished { usleep(1000) }
     return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-               stderr: String(decoding: e, as: UTF8.self))
+               stderr: String(decoding: e, as: UTF8.self), pid: p.processIdentifier)
 }
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -197,6 +210,8 @@ let bwrapWorks: Bool = {
         // kill(-1): in the sandbox it reaches only the candidate's own processes.
         #expect(got[3].label == .TP || got[3].base.status == .error)
         #expect(got[4].label == .TP)
+        // Nothing the fork bomb started outlives the run.
+        #expect(leftovers(ofRun: r.pid).isEmpty)
     }
 
     @Test(.enabled(if: bwrapWorks, "needs a working bubblewrap (Scripts/setup installs it)"))

@@ -31,6 +31,12 @@ public final class VerifyDataset: @unchecked Sendable {
 
     public func contains(_ taskID: String) -> Bool { records[taskID] != nil }
 
+    /// Tasks without inputs for a part (`base_input` or `plus_input` missing or empty): a part
+    /// with no inputs passes trivially, so a dataset without them cannot label anything.
+    public func tasksWithoutInputs(_ part: String) -> [String] {
+        problems.problems.map(\.taskID).filter { t in records[t].map { rawElement($0.line, key: part, index: 0) == nil } ?? false }
+    }
+
     /// EvalPlus's special cases follow the benchmark: `humaneval`, `mbpp`, or `other`.
     static func kind(_ taskID: String) -> String {
         if taskID.hasPrefix("HumanEval/") { return "humaneval" }

@@ -100,6 +100,14 @@ struct Verify: ParsableCommand {
         do { dataset = try VerifyDataset(path: datasetPath, python: python) } catch {
             throw InputFailure("\(error)")
         }
+        for part in ["base_input", "plus_input"] {
+            let missing = dataset.tasksWithoutInputs(part)
+            if !missing.isEmpty {
+                Diagnostics.note("fluke verify: warning: \(missing.count) of \(dataset.problems.problems.count) problems "
+                                 + "have no \(part) (e.g. \(missing[0])): that part passes trivially; "
+                                 + "use an EvalPlus dataset (HumanEvalPlus, MbppPlus) or your own with inputs")
+            }
+        }
         var limits = Limits()
         limits.minTime = minTimeLimit
         limits.factor = timeLimitFactor

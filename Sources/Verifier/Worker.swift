@@ -15,7 +15,7 @@ final class Worker {
     var loaded: Set<Int> = []
 
     enum Failure: Error { case died(String), timedOut }
-    nonisolated(unsafe) static let spawnLock = NSLock()
+    static let spawnLock = NSLock()
 
     /// Starts the worker and waits for its greeting.
     init(argv: [String], env: [String: String], startTimeout: Double = 30) throws {

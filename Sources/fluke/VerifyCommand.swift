@@ -193,7 +193,7 @@ struct Verify: ParsableCommand {
 
     func summary(_ writer: LabelWriter, sandbox: Sandbox?, seconds: Double? = nil) {
         guard !quiet else { return }
-        var s = "fluke verify: \(writer.all.count) candidates: " + writer.tally(all: true)
+        var s = "fluke verify: \(writer.all.count) candidates: " + writer.tally()
         if let seconds { s += String(format: " (%d run in %.1f s", writer.count, seconds) + ")" }
         if let sandbox { s += "; sandbox: \(sandbox.mode.rawValue)" }
         Diagnostics.note(s)
@@ -261,7 +261,7 @@ final class LabelWriter: @unchecked Sendable {
     var count: Int { lock.lock(); defer { lock.unlock() }; return newCount }
     var all: [LabelRecord] { lock.lock(); defer { lock.unlock() }; return records }
 
-    func tally(all: Bool = false) -> String {
+    func tally() -> String {
         lock.lock()
         defer { lock.unlock() }
         return Label.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")

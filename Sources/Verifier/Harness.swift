@@ -452,6 +452,8 @@ order = []
 
 
 def load_problem(msg):
+    problems.clear()  # one problem at a time: a candidate inherits only its own problem's memory
+    order.clear()
     p = msg["problem"]
     kind = msg["kind"]
     raw = {"base": p.get("base_input") or [], "plus": p.get("plus_input") or []}
@@ -507,7 +509,7 @@ def load_problem(msg):
     if key in order:
         order.remove(key)
     order.append(key)
-    while len(order) > 4:
+    while len(order) > 1:
         problems.pop(order.pop(0), None)
     reply = {"ok": True, "limits": {k: sum(v) for k, v in prob["limits"].items()}}
     if fresh:

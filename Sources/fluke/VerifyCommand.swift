@@ -220,22 +220,30 @@ final class LabelWriter: @unchecked Sendable {
             return
         }
         isFile = true
-        if !fresh, FileManager.default.fileExists(atPath: path) {
-            let (old, valid) = try readLabels(path: path)
-            resumed = old
-            records = old
-            for r in old {
-                done.insert(LabelRecord.key(r.id))
-                counts[r.label, default: 0] += 1
-            }
-            fd = open(path, O_WRONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw InputFailure("cannot write \(path)") }
-            ftruncate(fd, off_t(valid))  // drop a torn last line
-            lseek(fd, 0, SEEK_END)
-        } else {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw InputFailure("cannot write \(path)") }
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw InputFailure("cannot write \(path)") }
+        // Two runs appending to one file would interleave their records.
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            Glibc.close(fd)
+            throw InputFailure("\(path) is being written by another fluke verify run")
         }
+        if fresh {
+            ftruncate(fd, 0)
+            return
+        }
+        let (old, valid): ([LabelRecord], Int)
+        do { (old, valid) = try readLabels(path: path) } catch {
+            Glibc.close(fd)
+            throw InputFailure("\(error) (use --fresh to start over)")
+        }
+        resumed = old
+        records = old
+        for r in old {
+            done.insert(LabelRecord.key(r.id))
+            counts[r.label, default: 0] += 1
+        }
+        ftruncate(fd, off_t(valid))  // drop a torn last line
+        lseek(fd, 0, SEEK_END)
     }
 
     func append(_ r: LabelRecord) {

@@ -118,6 +118,18 @@ let bwrapWorks: Bool = {
         #expect(again.map(\.label) == (try records(full)).map(\.label) || Set(again.map(\.label.rawValue)).count > 1)
     }
 
+    @Test func aLabelsFileInUseIsRefused() throws {
+        let out = tempFolder() + "/labels.jsonl"
+        write(out, "")
+        let fd = open(out, O_WRONLY)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)  // as a running `fluke verify` holds it
+        let r = try fluke(["verify", "--dataset", root + "/Samples/problems.jsonl", "--no-cache", "-o", out,
+                           root + "/Samples/candidates/beta-13b.jsonl"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("is being written by another fluke verify run"), "\(r.stderr)")
+    }
+
     @Test func unknownTaskIsAnInputErrorNamingFileAndLine() throws {
         let dir = tempFolder()
         let samples = dir + "/s.jsonl"

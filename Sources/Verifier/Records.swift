@@ -174,7 +174,7 @@ public func readLabels(path: String) throws -> (records: [LabelRecord], validByt
 public enum EvalResults {
     /// Writes EvalPlus's `eval_results.json` for `records` (grouped by task, in completion order).
     /// `input(task, part, index)` gives the raw JSON of a failing input.
-    public static func write(_ records: [LabelRecord], hash: String, to path: String,
+    public static func write(_ records: [LabelRecord], hash: String, sandbox: String? = nil, to path: String,
                              input: (String, String, Int) -> String?) throws {
         var byTask: [String: [LabelRecord]] = [:]
         var order: [String] = []
@@ -185,7 +185,11 @@ public enum EvalResults {
         }
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        var out = "{\"date\": " + quote(formatter.string(from: Date())) + ", \"hash\": " + quote(hash) + ", \"eval\": {"
+        var out = "{\"date\": " + quote(formatter.string(from: Date())) + ", \"hash\": " + quote(hash)
+        // Beside EvalPlus's fields (which it ignores): who produced the file, and how isolated.
+        out += ", \"producer\": \"fluke verify\""
+        if let sandbox { out += ", \"sandbox\": " + quote(sandbox) }
+        out += ", \"eval\": {"
         for (n, task) in order.enumerated() {
             if n > 0 { out += ", " }
             out += quote(task) + ": ["

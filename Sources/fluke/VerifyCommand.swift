@@ -135,8 +135,8 @@ struct Verify: ParsableCommand {
             writer.append(LabelRecord(id: job.id, base: base, plus: plus, solution: job.code,
                                       sandbox: box.mode.rawValue))
             let n = writer.count
-            Progress.update("verifying: \(n) done " + writer.tally()
-                            + String(format: ", %.1f/s", Double(n) / max(0.001, Date().timeIntervalSince(start))))
+            Progress.update("verifying: \(n) done (" + writer.tally()
+                            + String(format: "), %.1f/s", Double(n) / max(0.001, Date().timeIntervalSince(start))))
         }
 
         let sanitizer = try Sanitizer()
@@ -175,7 +175,8 @@ struct Verify: ParsableCommand {
         records = writer.all
         if let evalResults {
             do {
-                try EvalResults.write(records, hash: dataset.hash, to: evalResults) { task, part, i in
+                let modes = Set(records.map(\.sandbox)).sorted().joined(separator: ", ")
+                try EvalResults.write(records, hash: dataset.hash, sandbox: modes, to: evalResults) { task, part, i in
                     dataset.input(task: task, part: part, index: i)
                 }
             } catch { throw InputFailure("\(error)") }

@@ -295,8 +295,9 @@ let bwrapWorks: Bool = {
                         plus: PartResult(status: .pass), solution: "b", sandbox: "bwrap"),
         ]
         let path = dir + "/eval_results.json"
-        try EvalResults.write(records, hash: "h", to: path) { _, part, i in "[\"\(part)\", \(i)]" }
+        try EvalResults.write(records, hash: "h", sandbox: "bwrap", to: path) { _, part, i in "[\"\(part)\", \(i)]" }
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        #expect(object["hash"] as? String == "h" && object["sandbox"] as? String == "bwrap")
         let eval = object["eval"] as! [String: [[String: Any]]]
         #expect((eval["HumanEval/10"]![0]["plus_fail_tests"] as! [[Any]]).count == 1)
         #expect((eval["HumanEval/9"]![0]["base_fail_tests"] as! [Any]).isEmpty)  // killed on its first input

@@ -12,8 +12,10 @@ Every disagreement is put in one kind:
                was a per-input timeout) and the other did not: the candidate runs close to its
                limit, so the result depends on machine load;
   killed       one side's process never reported (EvalPlus: `timeout`) and the other's failed;
-  interpreter  Fluke's candidate could not import a module that EvalPlus's venv has (the two
-               tools ran different interpreters: Fluke the one on PATH, EvalPlus its venv's);
+  interpreter  one side could not import a module the other side's interpreter has (the two
+               tools ran different interpreters: Fluke the one on PATH, EvalPlus its venv's):
+               Fluke's record says ModuleNotFoundError, or EvalPlus failed before its first
+               input and the candidate imports a module this (EvalPlus's) Python cannot find;
   load         EvalPlus, run again on that candidate alone (--rerun, with its own
                untrusted_check and cached expected outputs), now agrees with Fluke: the first
                run was at the mercy of machine load (EvalPlus reports a per-input timeout as
@@ -68,7 +70,8 @@ def main():
             kind = "killed"
         elif timed:
             kind = "time-limit"
-        elif any(o[p].get("exception") == "ModuleNotFoundError" for p in ("base", "plus")):
+        elif any(o[p].get("exception") == "ModuleNotFoundError" for p in ("base", "plus")) or \
+                (fe[0] != "pass" and not e["base_fail_tests"] and missing_here(o.get("solution") or "")):
             kind = "interpreter"
         elif rerun and rerun.status(k) == fo:
             kind = "load"
@@ -93,6 +96,23 @@ def main():
             detail = {p: {x: o[p].get(x) for x in ("status", "input_index", "exception", "killed", "seconds") if o[p].get(x) is not None}
                       for p in ("base", "plus")}
             print(f"  {k[0]}#{k[1]}: fluke {fo} evalplus {fe} {json.dumps(detail)}")
+
+
+def missing_here(code):
+    """Whether `code` imports a top-level module that this interpreter cannot find."""
+    import ast
+    import importlib.util
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return False
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return any(importlib.util.find_spec(n) is None for n in names)
 
 
 class Rerun:

@@ -130,6 +130,20 @@ let bwrapWorks: Bool = {
         #expect(r.stderr.contains("is being written by another fluke verify run"), "\(r.stderr)")
     }
 
+    /// Users who already ran EvalPlus get labels without running anything.
+    @Test func readsEvalPlusResultsAsLabels() throws {
+        let path = tempFolder() + "/samples_eval_results.json"
+        write(path, #"{"date": "2024-01-01 00:00", "hash": "x", "eval": {"HumanEval/1": ["#
+              + #"{"task_id": "HumanEval/1", "solution": "a", "base_status": "pass", "plus_status": "fail", "base_fail_tests": [], "plus_fail_tests": [[NaN]]}, "#
+              + #"{"task_id": "HumanEval/1", "solution": "b", "base_status": "fail", "plus_status": "timeout", "base_fail_tests": [[1]], "plus_fail_tests": []}], "#
+              + #""HumanEval/0": [{"task_id": "HumanEval/0", "solution": "c", "base_status": "pass", "plus_status": "pass", "base_fail_tests": [], "plus_fail_tests": []}]}}"#)
+        let r = try fluke(["verify", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try records(r.stdout)
+        #expect(got.map { "\($0.taskID!)#\($0.completionID!) \($0.label)" } == ["HumanEval/0#0 TP", "HumanEval/1#0 FP", "HumanEval/1#1 TN"])
+        #expect(got[2].plus.status == .timeout && got.allSatisfy { $0.sandbox == "evalplus" })
+    }
+
     @Test func unknownTaskIsAnInputErrorNamingFileAndLine() throws {
         let dir = tempFolder()
         let samples = dir + "/s.jsonl"

@@ -39,6 +39,9 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["Rules", "TOMLKit"]),
         // Findings as text, JSON, JSONL and SARIF.
         .target(name: "LintOutput", dependencies: ["Lint", "Rules", "Candidates"]),
+        // Honest statistics for the reporter: intervals, exact and rank tests, multiplicity,
+        // stratified tables, descriptive summaries. Foundation only.
+        .target(name: "Statistics"),
         // The command-line tool.
         .executableTarget(name: "fluke", dependencies: [
             "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput",
@@ -54,5 +57,9 @@ let package = Package(
         .testTarget(name: "RuleTests", dependencies: ["Rules", "Lint", "Checkers", "Configuration", "SyntaxTree",
                                                      "Candidates", "LintOutput"]),
         .testTarget(name: "CommandLineTests", dependencies: ["fluke"]),
+        // Compares every statistic with scipy/statsmodels values in Fixtures/statistics.json
+        // (made by Scripts/reference/statistics_fixtures.py; the tests need no Python).
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"],
+                    resources: [.copy("Fixtures")]),
     ]
 )

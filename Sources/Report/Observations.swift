@@ -106,8 +106,10 @@ public struct LabelSet: Sendable {
     public static func load(path: String, model: String? = nil) throws(InputIssue) -> LabelSet {
         let reader = try JSONLinesReader(path: path)
         guard let first = try reader.next() else { throw InputIssue(path: path, message: "holds no labels") }
+        // eval_results.json is one JSON object (EvalPlus indents it over many lines).
         let object = (try? JSONSerialization.jsonObject(with: Data(first.bytes))) as? [String: Any]
-        if let object, object["eval"] != nil {
+        if object?["eval"] != nil || (object == nil && first.bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == 0x7B
+                                      && path.hasSuffix(".json")) {
             return try fromEvalPlus(path: path, model: model)
         }
         var set = LabelSet()

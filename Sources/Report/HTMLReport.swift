@@ -91,7 +91,7 @@ public enum HTMLReport {
     /// interval whiskers; labels on the left so that long names never overlap.
     static func barChart(_ rows: [Contrast]) -> String {
         guard !rows.isEmpty else { return "<p>No convention was broken.</p>\n" }
-        let labelWidth = 250.0, plotWidth = 560.0, right = 60.0
+        let labelWidth = 310.0, plotWidth = 520.0, right = 70.0
         let bar = 9.0, gap = 14.0, top = 28.0
         let groupHeight = 3 * bar + gap
         let height = top + Double(rows.count) * groupHeight + 10
@@ -107,7 +107,7 @@ public enum HTMLReport {
         for (i, c) in rows.enumerated() {
             let y0 = top + Double(i) * groupHeight
             let label = c.kind == .profile ? "profile \(c.code)" : "\(c.code) \(c.name)"
-            let shown = label.count > 38 ? String(label.prefix(37)) + "…" : label
+            let shown = label.count > 44 ? String(label.prefix(43)) + "…" : label
             s += "<text x=\"\(labelWidth - 8)\" y=\"\(y0 + 1.5 * bar + 4)\" text-anchor=\"end\""
                 + (c.kind == .profile ? " font-weight=\"bold\"" : "") + "><title>\(escape(label)): \(escape(c.verdict))</title>"
                 + "\(escape(shown))</text>\n"

@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "fluke", targets: ["fluke"]),
         .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer", "Rules", "Checkers",
-                                          "Lint", "Configuration", "LintOutput", "Statistics", "Report"]),
+                                          "Lint", "Configuration", "LintOutput", "Statistics", "Report", "Gate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["Rules", "TOMLKit"]),
         // Labels × lint results → what separates false positives from true positives.
         .target(name: "Report", dependencies: ["Candidates", "Rules", "Statistics"]),
+        // Accept or reject candidates by a style policy; measure what that buys.
+        .target(name: "Gate", dependencies: ["Candidates", "Configuration", "Lint", "Rules", "Report", "Statistics"]),
         // Findings as text, JSON, JSONL and SARIF.
         .target(name: "LintOutput", dependencies: ["Lint", "Rules", "Candidates"]),
         // Honest statistics for the reporter: intervals, exact and rank tests, multiplicity,
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "Statistics"),
         // The command-line tool.
         .executableTarget(name: "fluke", dependencies: [
-            "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput", "Report",
+            "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput", "Report", "Gate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks print figures; they are not tests.
@@ -60,5 +62,6 @@ let package = Package(
                                                      "Candidates", "LintOutput"]),
         .testTarget(name: "CommandLineTests", dependencies: ["fluke"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Statistics"]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "Configuration", "Candidates", "Rules"]),
     ]
 )

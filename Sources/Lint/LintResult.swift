@@ -22,6 +22,18 @@ public struct LintResult: Sendable, Codable {
     /// Whether findings in the prompt counted.
     public var includesPrompt: Bool
 
+    public init(candidate: CandidateID, findings: [Finding], adherence: [String: Bool], profiles: [String: Bool],
+                score: Double, statements: Int, parses: Bool, includesPrompt: Bool) {
+        self.candidate = candidate
+        self.findings = findings
+        self.adherence = adherence
+        self.profiles = profiles
+        self.score = score
+        self.statements = statements
+        self.parses = parses
+        self.includesPrompt = includesPrompt
+    }
+
     enum CodingKeys: String, CodingKey {
         case candidate, findings, adherence, profiles, score, statements, parses, includesPrompt = "includes_prompt"
     }

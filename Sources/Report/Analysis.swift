@@ -1,3 +1,4 @@
+import Candidates
 import Rules
 
 /// What a convention is called in a report.

@@ -2,6 +2,7 @@ import Candidates
 import Foundation
 import Testing
 @testable import Report
+import Candidates
 
 /// Observations for one task: `tp` and `fp` candidates, of which the first `tpAdhere`/`fpAdhere`
 /// adhere to rule X (and all to rule Y).

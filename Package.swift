@@ -9,7 +9,8 @@ let package = Package(
     products: [
         .executable(name: "fluke", targets: ["fluke"]),
         .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer", "Rules", "Checkers",
-                                          "Lint", "Configuration", "LintOutput", "Statistics", "Report", "Gate"]),
+                                          "Lint", "Configuration", "LintOutput", "Verifier", "Statistics", "Report",
+                                          "Gate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,10 +47,12 @@ let package = Package(
         // Honest statistics for the reporter: intervals, exact and rank tests, multiplicity,
         // stratified tables, descriptive summaries. Foundation only.
         .target(name: "Statistics"),
+        // Candidates → sandboxed runs against base and plus inputs → TP/FP/TN/FN labels.
+        .target(name: "Verifier", dependencies: ["Candidates"]),
         // The command-line tool.
         .executableTarget(name: "fluke", dependencies: [
-            "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput", "Report", "Gate",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput", "Verifier",
+            "Report", "Gate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks print figures; they are not tests.
         .executableTarget(name: "fluke-bench", dependencies: ["SyntaxTree", "Candidates", "Sanitizer"],

@@ -84,6 +84,30 @@ public struct ProblemSet: Sendable {
         if set.problems.isEmpty { throw InputIssue(path: path, message: "holds no problems") }
         return set
     }
+
+    /// Streams an EvalPlus dataset a problem at a time: each problem with its record as it is in
+    /// the file (one JSON line, inputs included), for stages that need the fields `Problem` leaves
+    /// out (`base_input`, `plus_input`). Errors as `load`'s.
+    public static func forEachRecord(path: String,
+                                      _ body: (Problem, [UInt8]) throws -> Void) throws {
+        let reader = LineReader(try ChunkReader(path: path))
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        var count = 0
+        while let line = try reader.next() {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let problem: Problem
+            do {
+                problem = try decoder.decode(Problem.self, from: Data(line))
+            } catch {
+                throw InputIssue(path: path, line: reader.lineNumber,
+                                 message: "not a problem in EvalPlus format: \(describe(error))")
+            }
+            count += 1
+            try body(problem, line.last == 0x0D ? Array(line.dropLast()) : line)
+        }
+        if count == 0 { throw InputIssue(path: path, message: "holds no problems") }
+    }
 }
 
 /// A short, readable account of a decoding error.

@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "fluke", targets: ["fluke"]),
         .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer", "Rules", "Checkers",
-                                          "Lint", "Configuration", "LintOutput"]),
+                                          "Lint", "Configuration", "LintOutput", "Statistics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

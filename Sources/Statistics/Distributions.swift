@@ -7,7 +7,8 @@ import Foundation
 // Accuracy: the normal functions rest on the C library's `erf`/`erfc` (correct to a few ulp)
 // and the quantile is refined by Newton's method until it stops moving, so it is accurate to
 // about 1e-15 relative in the tails and in the centre. The t functions use a continued fraction
-// for the incomplete beta function; against scipy they agree to about 1e-13 relative.
+// for the incomplete beta function and Stirling's series for log Beta at large arguments; against
+// scipy they agree to about 4e-11 relative (t CDF) and 4e-12 (t quantile) over ν = 1 … 10⁶.
 
 /// The standard normal distribution N(0, 1).
 public enum Normal {
@@ -184,9 +185,9 @@ public func regularizedIncompleteBeta(a: Double, b: Double, x: Double, complemen
     let logY = y > 0.5 ? log1p(-x) : log(y)
     let logFront = a * logX + b * logY - logBeta(a, b)
     if x < (a + 1) / (a + b + 2) {
-        return exp(logFront) * betaContinuedFraction(a: a, b: b, x: x, y: y) / a
+        return exp(logFront) * betaContinuedFraction(a: a, b: b, x: x) / a
     } else {
-        return 1 - exp(logFront) * betaContinuedFraction(a: b, b: a, x: y, y: x) / b
+        return 1 - exp(logFront) * betaContinuedFraction(a: b, b: a, x: y) / b
     }
 }
 
@@ -211,7 +212,7 @@ func logGammaRatio(_ x: Double, _ h: Double) -> Double {
 }
 
 /// The continued fraction for I_x(a, b)·a·B(a,b)/(x^a y^b), by modified Lentz.
-private func betaContinuedFraction(a: Double, b: Double, x: Double, y: Double) -> Double {
+private func betaContinuedFraction(a: Double, b: Double, x: Double) -> Double {
     let tiny = 1e-300
     let qab = a + b, qap = a + 1, qam = a - 1
     var c = 1.0
@@ -236,6 +237,5 @@ private func betaContinuedFraction(a: Double, b: Double, x: Double, y: Double) -
         h *= delta
         if abs(delta - 1) <= 1e-16 { break }
     }
-    _ = y
     return h
 }

@@ -236,3 +236,33 @@ import Testing
         }
     }
 }
+
+@Suite struct PropertyTests {
+    /// Fisher's p-value is the same for a table, its transpose and its row swap (tie rule and
+    /// log-space weights stay consistent), and large tables are quick.
+    @Test func fisherSymmetries() {
+        for t in [Table2x2(a: 396, b: 28, c: 28, d: 396), Table2x2(a: 12, b: 7, c: 3, d: 20),
+                  Table2x2(a: 50_000, b: 49_000, c: 49_100, d: 50_200)] {
+            let p = FisherExactTest(t).pValue
+            let transposed = FisherExactTest(Table2x2(a: t.a, b: t.c, c: t.b, d: t.d)).pValue
+            let swapped = FisherExactTest(Table2x2(a: t.c, b: t.d, c: t.a, d: t.b)).pValue
+            #expect(abs(p - transposed) <= 1e-12 * p && abs(p - swapped) <= 1e-12 * p)
+            #expect(p > 0 && p <= 1)
+        }
+    }
+
+    @Test func proportionEdges() {
+        let none = Proportion(successes: 0, trials: 0)
+        #expect(none.estimate.isNaN && none.interval.lower.isNaN)
+        let all = Proportion(successes: 7, trials: 7)
+        #expect(all.interval.upper == 1 && all.interval.lower < 1)
+    }
+
+    @Test func mantelHaenszelSkipsTinyStrata() {
+        let tables = [Table2x2(a: 3, b: 2, c: 1, d: 4), Table2x2(a: 2, b: 2, c: 2, d: 3)]
+        let withTiny = MantelHaenszel(tables + [Table2x2(a: 0, b: 0, c: 0, d: 0), Table2x2(a: 1, b: 0, c: 0, d: 0)])
+        let without = MantelHaenszel(tables)
+        #expect(withTiny.strataUsed == 2)
+        #expect(withTiny.statistic == without.statistic && withTiny.oddsRatio == without.oddsRatio)
+    }
+}

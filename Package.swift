@@ -64,6 +64,9 @@ let package = Package(
         .testTarget(name: "RuleTests", dependencies: ["Rules", "Lint", "Checkers", "Configuration", "SyntaxTree",
                                                      "Candidates", "LintOutput"]),
         .testTarget(name: "CommandLineTests", dependencies: ["fluke"]),
+        // Compares every statistic with scipy/statsmodels values in Fixtures/statistics.json
+        // (made by Scripts/reference/statistics_fixtures.py; the tests need no Python).
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Statistics"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "Configuration", "Candidates", "Rules"]),
     ]

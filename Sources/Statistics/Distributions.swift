@@ -7,7 +7,8 @@ import Foundation
 // Accuracy: the normal functions rest on the C library's `erf`/`erfc` (correct to a few ulp)
 // and the quantile is refined by Newton's method until it stops moving, so it is accurate to
 // about 1e-15 relative in the tails and in the centre. The t functions use a continued fraction
-// for the incomplete beta function; against scipy they agree to about 1e-13 relative.
+// for the incomplete beta function and Stirling's series for log Beta at large arguments; against
+// scipy they agree to about 4e-11 relative (t CDF) and 4e-12 (t quantile) over ν = 1 … 10⁶.
 
 /// The standard normal distribution N(0, 1).
 public enum Normal {
@@ -163,7 +164,8 @@ public struct StudentT: Sendable {
     /// The density of t_ν.
     public func density(_ t: Double) -> Double {
         let nu = degreesOfFreedom
-        let logc = lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi)
+        let ratio = nu / 2 >= 20 ? logGammaRatio(nu / 2, 0.5) : lgamma((nu + 1) / 2) - lgamma(nu / 2)
+        let logc = ratio - 0.5 * log(nu * Double.pi)
         return exp(logc - (nu + 1) / 2 * log1p(t * t / nu))
     }
 }
@@ -178,21 +180,39 @@ public func regularizedIncompleteBeta(a: Double, b: Double, x: Double, complemen
     let y = complement ?? (1 - x)
     if x == 0 { return 0 }
     if y == 0 { return 1 }
-    let logFront = a * log(x) + b * log(y) - logBeta(a, b)
+    // log x and log y from whichever of x, y is small, so the exponent keeps its precision.
+    let logX = x > 0.5 ? log1p(-y) : log(x)
+    let logY = y > 0.5 ? log1p(-x) : log(y)
+    let logFront = a * logX + b * logY - logBeta(a, b)
     if x < (a + 1) / (a + b + 2) {
-        return exp(logFront) * betaContinuedFraction(a: a, b: b, x: x, y: y) / a
+        return exp(logFront) * betaContinuedFraction(a: a, b: b, x: x) / a
     } else {
-        return 1 - exp(logFront) * betaContinuedFraction(a: b, b: a, x: y, y: x) / b
+        return 1 - exp(logFront) * betaContinuedFraction(a: b, b: a, x: y) / b
     }
 }
 
-/// log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a+b).
+/// log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a+b). When one argument is large the difference
+/// log Γ(big + small) − log Γ(big) is taken from Stirling's series (`logGammaRatio`) instead of
+/// subtracting two large numbers (lgamma(5e5) ≈ 6e6 carries an absolute error near 1e-9).
 func logBeta(_ a: Double, _ b: Double) -> Double {
-    lgamma(a) + lgamma(b) - lgamma(a + b)
+    let big = max(a, b), small = min(a, b)
+    if big >= 20 { return lgamma(small) - logGammaRatio(big, small) }
+    return lgamma(a) + lgamma(b) - lgamma(a + b)
+}
+
+/// log Γ(x + h) − log Γ(x) for x ≥ 20, h ≥ 0, from Stirling's series:
+/// (x − ½)·log1p(h/x) + h·log(x + h) − h + c(x + h) − c(x), with
+/// c(y) = 1/(12y) − 1/(360y³) + 1/(1260y⁵) − 1/(1680y⁷) (truncation error < 2e-15 at y = 20).
+func logGammaRatio(_ x: Double, _ h: Double) -> Double {
+    func c(_ y: Double) -> Double {
+        let r = 1 / y, r2 = r * r
+        return r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 - r2 / 1680)))
+    }
+    return (x - 0.5) * log1p(h / x) + h * log(x + h) - h + (c(x + h) - c(x))
 }
 
 /// The continued fraction for I_x(a, b)·a·B(a,b)/(x^a y^b), by modified Lentz.
-private func betaContinuedFraction(a: Double, b: Double, x: Double, y: Double) -> Double {
+private func betaContinuedFraction(a: Double, b: Double, x: Double) -> Double {
     let tiny = 1e-300
     let qab = a + b, qap = a + 1, qam = a - 1
     var c = 1.0
@@ -217,6 +237,5 @@ private func betaContinuedFraction(a: Double, b: Double, x: Double, y: Double) -
         h *= delta
         if abs(delta - 1) <= 1e-16 { break }
     }
-    _ = y
     return h
 }

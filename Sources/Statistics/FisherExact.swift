@@ -114,12 +114,14 @@ struct Hypergeometric {
         high = min(n, K)
         mode = min(max((n + 1) * (K + 1) / (N + 2), low), high)
         var w = [Double](repeating: 0, count: high - low + 1)
-        // pmf(x+1)/pmf(x) = (K − x)(n − x) / ((x + 1)(N − K − n + x + 1)).
-        // log of numerator/denominator as log1p((num − den)/den): num − den is exact.
+        // pmf(x+1)/pmf(x) = (K − x)(n − x) / ((x + 1)(N − K − n + x + 1)), exact integers in
+        // Double. Its log is taken as ±log1p(|num − den|/min(num, den)) (num − den is exact), which
+        // is antisymmetric: log(num/den) = −log(den/num) bit for bit, so tables that tie exactly
+        // (mirror images) get bit-identical weights and scipy's 1e-14 tie rule sees the tie.
         func logRatioUp(_ x: Int) -> Double {
             let num = Double(K - x) * Double(n - x)
             let den = Double(x + 1) * Double(N - K - n + x + 1)
-            return log1p((num - den) / den)
+            return num >= den ? log1p((num - den) / den) : -log1p((den - num) / num)
         }
         var sum = 0.0, comp = 0.0  // Neumaier summation
         func add(_ v: Double) {

@@ -33,6 +33,11 @@ public struct Proportion: Sendable, Equatable {
     ///   - confidence: the two-sided confidence level, 0.95 by default.
     public init(successes: Int, trials: Int, confidence: Double = 0.95) {
         precondition(successes >= 0 && successes <= trials, "need 0 ≤ successes ≤ trials")
+        if trials == 0 {
+            self.successes = 0; self.trials = 0; self.confidence = confidence
+            estimate = .nan; interval = Interval(lower: .nan, upper: .nan)
+            return
+        }
         self.successes = successes
         self.trials = trials
         self.confidence = confidence
@@ -45,7 +50,9 @@ public struct Proportion: Sendable, Equatable {
         let denominator = 1 + z2 / n
         let centre = (p + z2 / (2 * n)) / denominator
         let half = z * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot() / denominator
-        interval = Interval(lower: clip01(centre - half), upper: clip01(centre + half))
+        // At the ends the bounds are exactly 0 and 1 (centre − half cancels to ±1 ulp otherwise).
+        interval = Interval(lower: successes == 0 ? 0 : clip01(centre - half),
+                            upper: successes == trials ? 1 : clip01(centre + half))
     }
 }
 

@@ -17,6 +17,9 @@ func midranks(_ values: [Double]) -> (ranks: [Double], tieSizes: [Int]) {
     return (ranks, sizes)
 }
 
+/// min(p, 1), keeping NaN (Swift's `min(1, .nan)` is 1).
+func cappedAtOne(_ p: Double) -> Double { p.isNaN ? p : min(p, 1) }
+
 /// How a rank test computes its p-value.
 public enum RankTestMethod: String, Sendable {
     /// scipy's `method='auto'` choice (see each test).
@@ -34,7 +37,9 @@ public enum RankTestMethod: String, Sendable {
 /// - `u` is U₁ = R₁ − n₁(n₁+1)/2 (R₁ the sum of x's midranks in the pooled sample), the
 ///   statistic scipy returns.
 /// - asymptotic: z = (max(U₁, U₂) − n₁n₂/2 − ½)/σ with σ² = n₁n₂/12·((n+1) − Σ(t³ − t)/(n(n−1)))
-///   (tie correction; the ½ only with `useContinuity`), p = 2·P(Z > z), capped at 1.
+///   (tie correction; the ½ only with `useContinuity`), p = 2·P(Z > z), capped at 1. When every
+///   value ties, σ = 0 and, as in scipy, p is 1 with the continuity correction (z = −∞) and NaN
+///   without (z = 0/0).
 /// - exact: p = 2·P(U ≥ max(U₁, U₂)) under the null distribution of U without ties, capped at 1.
 /// - automatic (scipy's default): exact when there are no ties and either sample has at most 8
 ///   values, asymptotic otherwise.
@@ -85,7 +90,7 @@ public struct MannWhitneyU: Sendable, Equatable {
             var numerator = big - m1 * m2 / 2
             if useContinuity { numerator -= 0.5 }
             let z = numerator / sigma
-            pValue = min(1, 2 * Normal.survival(z))
+            pValue = cappedAtOne(2 * Normal.survival(z))
         }
     }
 
@@ -134,7 +139,7 @@ public struct MannWhitneyU: Sendable, Equatable {
 /// - automatic (scipy's default): more than 50 differences (zeros included) → asymptotic; else no
 ///   ties and no zeros → exact; else at most 13 → permutation; else asymptotic.
 /// No differences at all → NaN. All differences zero → p = 1 by permutation (n ≤ 13) or NaN
-/// (asymptotic), as scipy.
+/// (asymptotic: σ = 0), as scipy.
 public struct WilcoxonSignedRank: Sendable, Equatable {
     public enum Method: String, Sendable { case asymptotic, exact, permutation }
     public let count: Int
@@ -182,7 +187,7 @@ public struct WilcoxonSignedRank: Sendable, Equatable {
             let se = ((m * (m + 1) * (2 * m + 1) - tieTerm / 2) / 24).squareRoot()
             var z = (plus - mean) / se
             if continuityCorrection { z -= (z > 0 ? 1 : (z < 0 ? -1 : 0)) * 0.5 / se }
-            pValue = min(1, 2 * Normal.survival(abs(z)))
+            pValue = cappedAtOne(2 * Normal.survival(abs(z)))
         case .exact:
             let freq = WilcoxonSignedRank.exactFrequencies(nonzero.count)
             let total = freq.reduce(0, +)

@@ -21,10 +21,17 @@ public struct Gate: Sendable {
     public let policy: GatePolicy
     /// Per rule code, the profiles it belongs to (to name the findings that break a profile).
     let profilesOf: [String: [String]]
+    /// Per code or prefix of the policy, the codes it stands for (prefixes read as `select` reads them).
+    let codesOf: [String: Set<String>]
 
     public init(policy: GatePolicy, rules: [Rule]) {
         self.policy = policy
         profilesOf = Dictionary(rules.map { ($0.code, $0.profiles) }, uniquingKeysWith: { a, _ in a })
+        var codes: [String: Set<String>] = [:]
+        for selector in policy.forbid + policy.maxCount.keys {
+            codes[selector] = Set(RuleCatalog.matching(selector, in: rules).map(\.code)).union([selector])
+        }
+        codesOf = codes
     }
 
     /// Profiles that some selected rule belongs to (the only ones a policy can require).
@@ -40,14 +47,14 @@ public struct Gate: Sendable {
         }
         func plural(_ n: Int) -> String { n == 1 ? "1 finding" : "\(n) findings" }
         for code in policy.forbid {
-            let hits = counted.indices.filter { counted[$0].code.hasPrefix(code) }
+            let hits = counted.indices.filter { codesOf[code]?.contains(counted[$0].code) == true }
             if !hits.isEmpty {
                 reasons.append("forbidden \(code): \(plural(hits.count))")
                 flag(hits)
             }
         }
         for (code, limit) in policy.maxCount.sorted(by: { $0.key < $1.key }) {
-            let hits = counted.indices.filter { counted[$0].code.hasPrefix(code) }
+            let hits = counted.indices.filter { codesOf[code]?.contains(counted[$0].code) == true }
             if hits.count > limit {
                 reasons.append("\(code): \(plural(hits.count)), at most \(limit) allowed")
                 flag(hits)

@@ -21,10 +21,10 @@ func result(_ findings: [Finding], score: Double, profiles: [String: Bool] = [:]
     @Test func decisionsNameEveryBrokenRequirement() throws {
         let rulesDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Rules").path
-        let rule = try #require(try RuleCatalog.load(directories: [rulesDir])["E501"])
-        #expect(rule.profiles.contains("pep8"))
+        let catalog = try RuleCatalog.load(directories: [rulesDir])
+        #expect(catalog["E501"]!.profiles.contains("pep8"))
         let gate = Gate(policy: GatePolicy(minScore: 8, forbid: ["F"], maxCount: ["E5": 1], requireProfiles: ["pep8"]),
-                        rules: [rule])
+                        rules: catalog.rules)
         let ok = gate.decide(result([finding("E501", inPrompt: false), finding("F401", line: 1, inPrompt: true)], score: 9,
                                     profiles: ["pep8": true]))
         #expect(ok.accepted)  // the F401 is in the prompt, so it does not count
@@ -34,6 +34,8 @@ func result(_ findings: [Finding], score: Double, profiles: [String: Bool] = [:]
         #expect(bad.reasons == ["forbidden F: 1 finding", "E5: 2 findings, at most 1 allowed",
                                 "breaks profile pep8 (2 findings)", "score 7.5 is below 8.0"])
         #expect(bad.violations.map(\.start.line) == [2, 3, 5])  // each once, in order
+        // `F` names pyflakes, not Fluke's own FLK rules (as `select` reads prefixes).
+        #expect(gate.decide(result([finding("FLK001")], score: 9, profiles: ["pep8": true])).accepted)
     }
 
     @Test func policyFromPyprojectAndErrorsNameTheKey() throws {

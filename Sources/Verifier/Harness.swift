@@ -334,6 +334,8 @@ def clean_up(pid, folder):
         os.killpg(pid, signal.SIGKILL)
     except OSError:
         pass
+    if PIDNS and not os.path.lexists(folder) and not others():
+        return  # nothing left behind: no process, no folder
     if UID is not None:
         helper = os.fork()
         if helper == 0:
@@ -367,6 +369,12 @@ def clean_up(pid, folder):
         pass
 
 
+def others():
+    """Processes in our pid namespace besides its init and us."""
+    me = os.getpid()
+    return [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+
+
 def run_in_child(body, seconds, cpu_seconds, pipe=False):
     """Forks a child that runs `body(shm, write_fd)`; returns (wait status or None if killed at
     the deadline, the shared page, bytes read from the pipe, elapsed seconds)."""
@@ -387,6 +395,8 @@ def run_in_child(body, seconds, cpu_seconds, pipe=False):
             enter_child(folder, cpu_seconds, keep_fd=w)
             body(shm, w)
             code = 0
+            os.chdir("/")
+            shutil.rmtree(folder, ignore_errors=True)  # tidy: spares the worker a clean-up
         finally:
             os._exit(code)
     data = b""

@@ -67,6 +67,7 @@ let package = Package(
         // Compares every statistic with scipy/statsmodels values in Fixtures/statistics.json
         // (made by Scripts/reference/statistics_fixtures.py; the tests need no Python).
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Candidates", "fluke"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Statistics"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "Configuration", "Candidates", "Rules"]),
     ]

@@ -38,11 +38,9 @@ enum Inference {
     /// Cochran–Mantel–Haenszel across tasks, and the mean of the per-task differences.
     static func withinTask(_ strata: [Table], _ confidence: Double) -> WithinTask {
         let tables = strata.map { Table2x2(a: $0.tpAdhere, b: $0.tpBreak, c: $0.fpAdhere, d: $0.fpBreak) }
-        // When no candidate in these tasks breaks the convention (or none keeps it) there is
-        // nothing to compare: no test, not p = 0 from a zero variance.
-        let breaks = strata.reduce(0) { $0 + $1.tpBreak + $1.fpBreak }
-        let adheres = strata.reduce(0) { $0 + $1.tpAdhere + $1.fpAdhere }
-        let informative = breaks > 0 && adheres > 0
+        // A task tells TP from FP apart only where some candidates keep the convention and
+        // some break it; when no task does, the CMH variance is 0 and there is no test (not p = 0).
+        let informative = strata.contains { $0.tpAdhere + $0.fpAdhere > 0 && $0.tpBreak + $0.fpBreak > 0 }
         let mh = MantelHaenszel(tables, confidence: confidence)
         let differences = strata.map {
             Double($0.tpAdhere) / Double($0.tpTotal) - Double($0.fpAdhere) / Double($0.fpTotal)

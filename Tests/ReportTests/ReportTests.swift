@@ -149,6 +149,20 @@ func temporaryFile(_ name: String, _ text: String) throws -> String {
         #expect((x.pValue ?? 0) > 0.9)
     }
 
+    /// Within every task, either everyone keeps the rule or everyone breaks it: the tasks carry
+    /// no within-task information, so there is no within-task test (not p = 0).
+    @Test func noWithinTaskTestWithoutVariationInsideTasks() {
+        var obs: [Observation] = []
+        for t in 0..<5 {
+            obs += task("Keep/\(t)", tp: 3, tpAdhere: 3, fp: 2, fpAdhere: 2)
+            obs += task("Break/\(t)", tp: 1, tpAdhere: 0, fp: 4, fpAdhere: 0)
+        }
+        let x = Analysis().report(obs, unmatched: Unmatched()).conventions.first { $0.code == "X1" }!
+        #expect(x.withinTask?.tasks == 10)
+        #expect(x.withinTask?.pValue == nil && x.withinTask?.qValue == nil)
+        #expect(!x.verdict.contains("within task only"))
+    }
+
     @Test func groupsPerModelAndDataset() {
         let obs = task("HumanEval/0", tp: 3, tpAdhere: 3, fp: 1, fpAdhere: 0, model: "a")
             + task("Mbpp/2", tp: 1, tpAdhere: 0, fp: 3, fpAdhere: 1, model: "b")

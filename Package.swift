@@ -9,7 +9,8 @@ let package = Package(
     products: [
         .executable(name: "fluke", targets: ["fluke"]),
         .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer", "Rules", "Checkers",
-                                          "Lint", "Configuration", "LintOutput", "Verifier"]),
+                                          "Lint", "Configuration", "LintOutput", "Verifier", "Statistics", "Report",
+                                          "Gate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,14 +38,21 @@ let package = Package(
         .target(name: "Lint", dependencies: ["SyntaxTree", "Candidates", "Rules", "Checkers"]),
         // pyproject.toml [tool.fluke] and fluke.toml: selection, options, profiles.
         .target(name: "Configuration", dependencies: ["Rules", "TOMLKit"]),
+        // Labels × lint results → what separates false positives from true positives.
+        .target(name: "Report", dependencies: ["Candidates", "Rules", "Statistics"]),
+        // Accept or reject candidates by a style policy; measure what that buys.
+        .target(name: "Gate", dependencies: ["Candidates", "Configuration", "Lint", "Rules", "Report", "Statistics"]),
         // Findings as text, JSON, JSONL and SARIF.
         .target(name: "LintOutput", dependencies: ["Lint", "Rules", "Candidates"]),
+        // Honest statistics for the reporter: intervals, exact and rank tests, multiplicity,
+        // stratified tables, descriptive summaries. Foundation only.
+        .target(name: "Statistics"),
         // Candidates → sandboxed runs against base and plus inputs → TP/FP/TN/FN labels.
         .target(name: "Verifier", dependencies: ["Candidates"]),
         // The command-line tool.
         .executableTarget(name: "fluke", dependencies: [
-            "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput",
-            "Verifier", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput", "Verifier",
+            "Report", "Gate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks print figures; they are not tests.
         .executableTarget(name: "fluke-bench", dependencies: ["SyntaxTree", "Candidates", "Sanitizer"],
@@ -56,6 +64,11 @@ let package = Package(
         .testTarget(name: "RuleTests", dependencies: ["Rules", "Lint", "Checkers", "Configuration", "SyntaxTree",
                                                      "Candidates", "LintOutput"]),
         .testTarget(name: "CommandLineTests", dependencies: ["fluke"]),
+        // Compares every statistic with scipy/statsmodels values in Fixtures/statistics.json
+        // (made by Scripts/reference/statistics_fixtures.py; the tests need no Python).
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Candidates", "fluke"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Statistics"]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "Configuration", "Candidates", "Rules"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import Rules
 import SyntaxTree
 
@@ -38,7 +39,10 @@ public struct Finding: Sendable, Hashable, Codable {
 
 /// A selected rule as a checker sees it: its options (defaults, then configuration) and the
 /// parameters its file passes (with `{option}` references resolved).
-public struct ActiveRule: Sendable {
+///
+/// A class, not a struct: the linter hands its rules around for every candidate, and copying
+/// a reference is one retain where a struct would retain every field.
+public final class ActiveRule: Sendable {
     public let rule: Rule
     public let options: [String: OptionValue]
     public let parameters: [String: OptionValue]
@@ -76,6 +80,13 @@ public struct ActiveRule: Sendable {
     }
     public func bool(_ name: String) -> Bool? { parameters[name]?.boolValue ?? options[name]?.boolValue }
 
+    /// `string(name)` compiled as a regular expression (nil when absent or invalid), compiled
+    /// once for the whole run rather than once per candidate.
+    public func regex(_ name: String) -> NSRegularExpression? {
+        regexes.regex(name) { string(name).flatMap { try? NSRegularExpression(pattern: $0) } }
+    }
+    private let regexes = RegexCache()
+
     /// The rule's message with `{placeholders}` filled from `values`, then from options.
     public func message(_ values: [String: String] = [:]) -> String {
         let m = rule.message
@@ -110,6 +121,21 @@ public struct ActiveRule: Sendable {
         var out = text
         for (k, v) in options { out = out.replacingOccurrences(of: "{\(k)}", with: v.description) }
         return out
+    }
+}
+
+/// Regular expressions compiled on first use, by name; safe to share between threads.
+private final class RegexCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression?] = [:]
+
+    func regex(_ name: String, _ compile: () -> NSRegularExpression?) -> NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let r = compiled[name] { return r }
+        let r = compile()
+        compiled[name] = r
+        return r
     }
 }
 

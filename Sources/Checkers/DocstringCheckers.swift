@@ -15,37 +15,37 @@ struct MissingDocstringChecker: Checker {
     static let parameters = ["kind": "module (D100), class (D101) or function (D103)"]
 
     static func isDocstring(_ statement: Node?) -> Bool {
-        guard let s = statement, s.kind == "expression_statement" else { return false }
-        let parts = s.namedChildren.filter { $0.kind != "comment" }
+        guard let s = statement, s.symbol == Symbols.expressionStatement else { return false }
+        let parts = s.namedChildren.filter { $0.symbol != Symbols.comment }
         guard parts.count == 1 else { return false }
         var e = parts[0]
-        while e.kind == "parenthesized_expression", let inner = e.namedChildren.first(where: { $0.kind != "comment" }) {
+        while e.symbol == Symbols.parenthesizedExpression, let inner = e.namedChildren.first(where: { $0.symbol != Symbols.comment }) {
             e = inner
         }
         func plain(_ string: Node) -> Bool {
-            guard string.kind == "string" else { return false }
-            let start = string.namedChildren.first { $0.kind == "string_start" }?.text ?? string.text
+            guard string.symbol == Symbols.string else { return false }
+            let start = string.namedChildren.first { $0.symbol == Symbols.stringStart }?.text ?? string.text
             let prefix = start.prefix { $0 != "\"" && $0 != "'" }.lowercased()
             return !prefix.contains("f") && !prefix.contains("b") && !prefix.contains("t")
         }
-        if e.kind == "concatenated_string" { return e.namedChildren.allSatisfy { $0.kind == "comment" || plain($0) } }
+        if e.symbol == Symbols.concatenatedString { return e.namedChildren.allSatisfy { $0.symbol == Symbols.comment || plain($0) } }
         return plain(e)
     }
 
     static func firstStatement(_ block: Node?) -> Node? {
-        block?.namedChildren.first { $0.kind != "comment" }
+        block?.namedChildren.first { $0.symbol != Symbols.comment }
     }
 
     /// The names in a module-level `__all__ = [...]` (or tuple), or nil when there is none.
     static func dunderAll(_ root: Node) -> Set<String>? {
         var names: Set<String>?
-        for s in root.namedChildren where s.kind == "expression_statement" {
-            guard let a = s.namedChildren.first, a.kind == "assignment" || a.kind == "augmented_assignment",
+        for s in root.namedChildren where s.symbol == Symbols.expressionStatement {
+            guard let a = s.namedChildren.first, a.symbol == Symbols.assignment || a.symbol == Symbols.augmentedAssignment,
                   a.child(byField: "left")?.text == "__all__", let v = a.child(byField: "right"),
-                  v.kind == "list" || v.kind == "tuple" else { continue }
-            var set = a.kind == "assignment" ? Set<String>() : (names ?? [])
-            for e in v.namedChildren where e.kind == "string" {
-                set.insert(e.namedChildren.filter { $0.kind == "string_content" }.map(\.text).joined())
+                  v.symbol == Symbols.list || v.symbol == Symbols.tuple else { continue }
+            var set = a.symbol == Symbols.assignment ? Set<String>() : (names ?? [])
+            for e in v.namedChildren where e.symbol == Symbols.string {
+                set.insert(e.namedChildren.filter { $0.symbol == Symbols.stringContent }.map(\.text).joined())
             }
             names = set
         }
@@ -58,7 +58,7 @@ struct MissingDocstringChecker: Checker {
         // `@overload` is typing's only when it was imported from there (Ruff resolves the name).
         var overloadImported = false
         context.tree.forEachNode { node in
-            if node.kind == "import_from_statement",
+            if node.symbol == Symbols.importFrom,
                let module = node.child(byField: "module_name")?.text, module == "typing" || module == "typing_extensions",
                node.children(byField: "name").contains(where: { $0.text == "overload" }) {
                 overloadImported = true
@@ -74,10 +74,10 @@ struct MissingDocstringChecker: Checker {
                     report(rule.finding(p, p))
                 }
             case let kind where kind == "class" || kind == "function":
-                let wanted = kind == "class" ? "class_definition" : "function_definition"
+                let wanted = kind == "class" ? Symbols.classDefinition : Symbols.functionDefinition
                 context.tree.forEachNode { node in
-                    if node.kind == "function_definition" || node.kind == "class_definition" || node.kind == "lambda" {
-                        if node.kind == wanted, let name = node.child(byField: "name"), isPublic(name.text),
+                    if node.symbol == Symbols.functionDefinition || node.symbol == Symbols.classDefinition || node.symbol == Symbols.lambda {
+                        if node.symbol == wanted, let name = node.child(byField: "name"), isPublic(name.text),
                            !Self.isDocstring(Self.firstStatement(node.child(byField: "body"))),
                            !(kind == "function" && decorators(of: node).contains { d in
                                let t = d.namedChildren.first?.text ?? ""

@@ -12,8 +12,8 @@ let llmCheckers: [any Checker.Type] = [
 enum LLM {
     /// Whether `node` is `if __name__ == "__main__":` (either order, either quotes).
     static func isMainGuard(_ node: Node) -> Bool {
-        guard node.kind == "if_statement", let c = node.child(byField: "condition"),
-              c.kind == "comparison_operator" else { return false }
+        guard node.symbol == Symbols.ifStatement, let c = node.child(byField: "condition"),
+              c.symbol == Symbols.comparisonOperator else { return false }
         let parts = c.namedChildren.map { $0.text.replacingOccurrences(of: "'", with: "\"") }
         return parts.count == 2 && Set(parts) == ["__name__", "\"__main__\""]
     }
@@ -22,7 +22,7 @@ enum LLM {
     static func enclosingFunction(_ node: Node) -> Node? {
         var p = node.parent
         while let n = p {
-            if n.kind == "function_definition" { return n }
+            if n.symbol == Symbols.functionDefinition { return n }
             p = n.parent
         }
         return nil
@@ -34,7 +34,7 @@ enum LLM {
         var found = false
         node.forEachDescendant { n in
             if found { return false }
-            if n.kind == "identifier", n.text == name { found = true }
+            if n.symbol == Symbols.identifier, n.text == name { found = true }
             return true
         }
         return found
@@ -52,15 +52,17 @@ struct ModuleLevelCallChecker: Checker {
         var defined = Set<String>()
         for s in top {
             let d = PyStatement.unwrap(s)
-            if d.kind == "function_definition", let n = d.child(byField: "name") { defined.insert(n.text) }
+            if d.symbol == Symbols.functionDefinition, let n = d.child(byField: "name") { defined.insert(n.text) }
         }
         guard !defined.isEmpty else { return }
         for s in top {
             let d = PyStatement.unwrap(s)
-            if d.kind == "function_definition" || d.kind == "class_definition" || LLM.isMainGuard(d) { continue }
+            if d.symbol == Symbols.functionDefinition || d.symbol == Symbols.classDefinition || LLM.isMainGuard(d) { continue }
             s.forEachDescendant { n in
-                if ["function_definition", "class_definition", "lambda"].contains(n.kind) { return false }
-                if n.kind == "call", let f = n.child(byField: "function"), f.kind == "identifier",
+                if n.symbol == Symbols.functionDefinition || n.symbol == Symbols.classDefinition || n.symbol == Symbols.lambda {
+                    return false
+                }
+                if n.symbol == Symbols.call, let f = n.child(byField: "function"), f.symbol == Symbols.identifier,
                    defined.contains(f.text) {
                     for rule in rules { report(rule.finding(n, ["name": f.text])) }
                 }
@@ -78,10 +80,10 @@ struct DebugPrintChecker: Checker {
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         for rule in rules {
-            let allowed = rule.string("allowed-functions").flatMap { try? NSRegularExpression(pattern: $0) }
+            let allowed = rule.regex("allowed-functions")
             context.tree.forEachNode { n in
-                guard n.kind == "expression_statement", let call = n.namedChild(at: 0), call.kind == "call",
-                      let f = call.child(byField: "function"), f.kind == "identifier", f.text == "print",
+                guard n.symbol == Symbols.expressionStatement, let call = n.namedChild(at: 0), call.symbol == Symbols.call,
+                      let f = call.child(byField: "function"), f.symbol == Symbols.identifier, f.text == "print",
                       let fn = LLM.enclosingFunction(n) else { return true }
                 let name = fn.child(byField: "name")?.text ?? ""
                 if let allowed, allowed.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
@@ -98,13 +100,13 @@ struct DebugPrintChecker: Checker {
 struct UnreachableCodeChecker: Checker {
     static let name = "unreachable-code"
     static let parameters: [String: String] = [:]
-    static let jumps: Set<String> = ["return_statement", "raise_statement", "continue_statement", "break_statement"]
+    static let jumps = SymbolSet(named: ["return_statement", "raise_statement", "continue_statement", "break_statement"])
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         context.tree.forEachNode { n in
-            guard n.kind == "block" || n.kind == "module" else { return true }
+            guard n.symbol == Symbols.block || n.symbol == Symbols.module else { return true }
             let stmts = statements(of: n)
-            if let i = stmts.firstIndex(where: { Self.jumps.contains($0.kind) }), i + 1 < stmts.count {
+            if let i = stmts.firstIndex(where: { Self.jumps.contains($0.symbol) }), i + 1 < stmts.count {
                 let jump = stmts[i].kind.replacingOccurrences(of: "_statement", with: "")
                 for rule in rules { report(rule.finding(stmts[i + 1], ["after": jump])) }
             }
@@ -128,15 +130,15 @@ struct CommentedOutCodeChecker: Checker {
         let stmts = statements(of: tree.root)
         guard !stmts.isEmpty else { return false }
         for s in stmts {
-            switch s.kind {
-            case "expression_statement":
+            switch s.symbol {
+            case Symbols.expressionStatement:
                 guard let e = s.namedChild(at: 0) else { return false }
-                if e.kind == "assignment" {
+                if e.symbol == Symbols.assignment {
                     if e.child(byField: "right") == nil { return false }  // `Note: text` is an annotation
-                } else if e.kind != "call" && e.kind != "augmented_assignment" && e.kind != "await" {
+                } else if e.symbol != Symbols.call && e.symbol != Symbols.augmentedAssignment && e.kind != "await" {
                     return false
                 }
-            case "print_statement", "exec_statement": return false  // `print foo` is prose more often than code
+            case Symbols.printStatement, Symbols.execStatement: return false  // `print foo` is prose more often than code
             default: break
             }
         }
@@ -166,15 +168,15 @@ struct UnusedLoopVariableChecker: Checker {
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         context.tree.forEachNode { n in
-            guard n.kind == "for_statement", let left = n.child(byField: "left"),
+            guard n.symbol == Symbols.forStatement, let left = n.child(byField: "left"),
                   let body = n.child(byField: "body") else { return true }
             var names: [Node] = []
-            if left.kind == "identifier" { names = [left] } else {
+            if left.symbol == Symbols.identifier { names = [left] } else {
                 left.forEachDescendant { d in
-                    if d.kind == "identifier", d.parent?.kind != "attribute", d.parent?.kind != "subscript" {
+                    if d.symbol == Symbols.identifier, d.parent?.symbol != Symbols.attribute, d.parent?.symbol != Symbols.subscriptNode {
                         names.append(d)
                     }
-                    return d.kind != "attribute" && d.kind != "subscript"
+                    return d.symbol != Symbols.attribute && d.symbol != Symbols.subscriptNode
                 }
             }
             for id in names where !id.text.hasPrefix("_") && !LLM.uses(id.text, in: body) {
@@ -192,18 +194,18 @@ struct RangeLenChecker: Checker {
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         context.tree.forEachNode { n in
-            guard n.kind == "for_statement", let left = n.child(byField: "left"), left.kind == "identifier",
-                  let right = n.child(byField: "right"), right.kind == "call",
+            guard n.symbol == Symbols.forStatement, let left = n.child(byField: "left"), left.symbol == Symbols.identifier,
+                  let right = n.child(byField: "right"), right.symbol == Symbols.call,
                   right.child(byField: "function")?.text == "range",
                   let args = right.child(byField: "arguments")?.namedChildren, args.count == 1,
-                  args[0].kind == "call", args[0].child(byField: "function")?.text == "len",
+                  args[0].symbol == Symbols.call, args[0].child(byField: "function")?.text == "len",
                   let inner = args[0].child(byField: "arguments")?.namedChildren, inner.count == 1,
                   let body = n.child(byField: "body") else { return true }
             let seq = inner[0].text, index = left.text
             var indexed = false
             body.forEachDescendant { d in
                 if indexed { return false }
-                if d.kind == "subscript", d.child(byField: "value")?.text == seq,
+                if d.symbol == Symbols.subscriptNode, d.child(byField: "value")?.text == seq,
                    d.children(byField: "subscript").count == 1, d.child(byField: "subscript")?.text == index {
                     indexed = true
                 }
@@ -224,29 +226,29 @@ struct InconsistentReturnChecker: Checker {
     /// Whether control never reaches the end of these statements.
     static func endsAbruptly(_ stmts: [Node]) -> Bool {
         guard let last = stmts.last.map(PyStatement.unwrap) else { return false }
-        switch last.kind {
-        case "return_statement", "raise_statement": return true
-        case "expression_statement":
-            guard let c = last.namedChild(at: 0), c.kind == "call",
+        switch last.symbol {
+        case Symbols.returnStatement, Symbols.raiseStatement: return true
+        case Symbols.expressionStatement:
+            guard let c = last.namedChild(at: 0), c.symbol == Symbols.call,
                   let f = c.child(byField: "function")?.text else { return false }
             return ["sys.exit", "exit", "quit", "os._exit", "os.abort"].contains(f)
-        case "if_statement":
+        case Symbols.ifStatement:
             guard let e = PyStatement.elseClause(last) else { return false }
             return endsAbruptly(statements(of: last.child(byField: "consequence")))
                 && PyStatement.elifs(last).allSatisfy { endsAbruptly(statements(of: PyStatement.clauseBlock($0))) }
                 && endsAbruptly(statements(of: PyStatement.clauseBlock(e)))
-        case "while_statement":
+        case Symbols.whileStatement:
             guard let c = last.child(byField: "condition")?.text, c == "True" || c == "1" else { return false }
             return !breaks(last.child(byField: "body"))
-        case "with_statement":
+        case Symbols.withStatement:
             return endsAbruptly(statements(of: last.child(byField: "body")))
-        case "try_statement":
+        case Symbols.tryStatement:
             if let f = PyStatement.finallyClause(last), endsAbruptly(statements(of: PyStatement.clauseBlock(f))) { return true }
             let main = PyStatement.elseClause(last).map { statements(of: PyStatement.clauseBlock($0)) }
                 .flatMap { $0.isEmpty ? nil : $0 }
             let bodyEnds = endsAbruptly(statements(of: last.child(byField: "body"))) || (main.map(endsAbruptly) ?? false)
             return bodyEnds && PyStatement.handlers(last).allSatisfy { endsAbruptly(statements(of: PyStatement.clauseBlock($0))) }
-        case "match_statement":
+        case Symbols.matchStatement:
             let cases = PyStatement.cases(last)
             guard let l = cases.last, PyStatement.isIrrefutable(l) else { return false }
             return cases.allSatisfy { endsAbruptly(statements(of: PyStatement.clauseBlock($0))) }
@@ -254,13 +256,16 @@ struct InconsistentReturnChecker: Checker {
         }
     }
 
+    /// Loops, functions and classes: a `break` inside belongs to them.
+    static let ownScopes = SymbolSet(named: ["for_statement", "while_statement", "function_definition", "class_definition", "lambda"])
+
     /// Whether a loop body has a `break` of its own (not in a nested loop or function).
     static func breaks(_ body: Node?) -> Bool {
         var found = false
         body?.forEachDescendant { n in
             if found { return false }
-            if n.kind == "break_statement" { found = true }
-            return !["for_statement", "while_statement", "function_definition", "class_definition", "lambda"].contains(n.kind)
+            if n.symbol == Symbols.breakStatement { found = true }
+            return !Self.ownScopes.contains(n.symbol)
         }
         return found
     }
@@ -270,7 +275,7 @@ struct InconsistentReturnChecker: Checker {
             var returns: [Node] = []
             var generator = false
             FunctionCountsChecker.walkOwnBody(fn) { n in
-                if n.kind == "return_statement" { returns.append(n) }
+                if n.symbol == Symbols.returnStatement { returns.append(n) }
                 if n.kind == "yield" { generator = true }
             }
             guard !generator, returns.contains(where: { $0.namedChildCount > 0 }) else { continue }

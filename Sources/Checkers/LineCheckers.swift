@@ -211,11 +211,11 @@ struct InvalidEscapeChecker: Checker {
         let bytes = context.source.bytes
         var found: [(SourcePosition, SourcePosition, String)] = []
         context.tree.forEachNode { node in
-            guard node.kind == "string" else { return true }
+            guard node.symbol == Symbols.string else { return true }
             let prefix = node.child(at: 0).map { String($0.text.prefix { $0 != "\"" && $0 != "'" }).lowercased() } ?? ""
             if prefix.contains("r") { return true }
             let valid = prefix.contains("b") ? Self.validBytes : Self.valid
-            for part in node.children where part.kind == "string_content" {
+            for part in node.children where part.symbol == Symbols.stringContent {
                 let r = part.byteRange
                 var i = r.lowerBound
                 while i < r.upperBound {

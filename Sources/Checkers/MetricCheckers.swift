@@ -35,7 +35,7 @@ struct FunctionLengthChecker: Checker {
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             for fn in fns {
-                let start = fn.parent?.kind == "decorated_definition" ? fn.parent!.start : fn.start
+                let start = fn.parent?.symbol == Symbols.decoratedDefinition ? fn.parent!.start : fn.start
                 var end = fn.end
                 if end.column == 1 && end.line > start.line { end.line -= 1 }
                 let length = end.line - start.line + 1
@@ -94,53 +94,53 @@ func statements(of block: Node?) -> [Node] {
 enum PyStatement {
     /// The definition under a `decorated_definition`, else the node.
     static func unwrap(_ node: Node) -> Node {
-        node.kind == "decorated_definition" ? (node.child(byField: "definition") ?? node) : node
+        node.symbol == Symbols.decoratedDefinition ? (node.child(byField: "definition") ?? node) : node
     }
 
     /// The block of a clause (`else`, `elif`, `except`, `finally`, `case`).
     static func clauseBlock(_ clause: Node) -> Node? {
         clause.child(byField: "body") ?? clause.child(byField: "consequence")
-            ?? clause.namedChildren.last { $0.kind == "block" }
+            ?? clause.namedChildren.last { $0.symbol == Symbols.block }
     }
 
     /// The `else` clause of a `for`, `while` or `try`, or of an `if` (nil for none).
     static func elseClause(_ node: Node) -> Node? {
-        node.namedChildren.first { $0.kind == "else_clause" }
+        node.namedChildren.first { $0.symbol == Symbols.elseClause }
     }
 
-    static func elifs(_ node: Node) -> [Node] { node.namedChildren.filter { $0.kind == "elif_clause" } }
+    static func elifs(_ node: Node) -> [Node] { node.namedChildren.filter { $0.symbol == Symbols.elifClause } }
 
     static func handlers(_ node: Node) -> [Node] {
-        node.namedChildren.filter { $0.kind == "except_clause" || $0.kind == "except_group_clause" }
+        node.namedChildren.filter { $0.symbol == Symbols.exceptClause || $0.symbol == Symbols.exceptGroupClause }
     }
 
-    static func finallyClause(_ node: Node) -> Node? { node.namedChildren.first { $0.kind == "finally_clause" } }
+    static func finallyClause(_ node: Node) -> Node? { node.namedChildren.first { $0.symbol == Symbols.finallyClause } }
 
     static func cases(_ match: Node) -> [Node] {
-        (match.child(byField: "body")?.namedChildren ?? match.namedChildren).filter { $0.kind == "case_clause" }
+        (match.child(byField: "body")?.namedChildren ?? match.namedChildren).filter { $0.symbol == Symbols.caseClause }
     }
 
     /// Whether a `case` always matches: no guard, and a wildcard or capture pattern (or an `as`
     /// or `|` pattern around one), as Ruff's `is_irrefutable`.
     static func isIrrefutable(_ clause: Node) -> Bool {
         if clause.child(byField: "guard") != nil { return false }
-        let patterns = clause.namedChildren.filter { $0.kind == "case_pattern" }
+        let patterns = clause.namedChildren.filter { $0.symbol == Symbols.casePattern }
         guard patterns.count == 1 else { return false }
         return irrefutablePattern(patterns[0])
     }
 
     static func irrefutablePattern(_ p: Node) -> Bool {
         let kids = p.namedChildren.filter { $0.symbol != Symbols.comment }
-        if p.kind == "case_pattern" {
+        if p.symbol == Symbols.casePattern {
             if kids.isEmpty { return p.text == "_" }
             guard kids.count == 1 else { return false }
             return irrefutablePattern(kids[0])
         }
-        switch p.kind {
-        case "dotted_name": return kids.count == 1
-        case "identifier": return true
-        case "as_pattern": return kids.first.map(irrefutablePattern) ?? false
-        case "union_pattern":
+        switch p.symbol {
+        case Symbols.dottedName: return kids.count == 1
+        case Symbols.identifier: return true
+        case Symbols.asPattern: return kids.first.map(irrefutablePattern) ?? false
+        case Symbols.unionPattern:
             return p.text.split(separator: "|").contains { $0.trimmingCharacters(in: .whitespaces) == "_" }
                 || kids.contains(where: irrefutablePattern)
         default: return false
@@ -162,28 +162,28 @@ struct McCabeChecker: Checker {
         var c = 0
         for raw in stmts {
             let s = PyStatement.unwrap(raw)
-            switch s.kind {
-            case "if_statement":
+            switch s.symbol {
+            case Symbols.ifStatement:
                 c += 1 + complexity(statements(of: s.child(byField: "consequence")))
                 for e in PyStatement.elifs(s) { c += 1 + complexity(statements(of: PyStatement.clauseBlock(e))) }
                 if let e = PyStatement.elseClause(s) { c += complexity(statements(of: PyStatement.clauseBlock(e))) }
-            case "for_statement", "while_statement":
+            case Symbols.forStatement, Symbols.whileStatement:
                 c += 1 + complexity(statements(of: s.child(byField: "body")))
                 if let e = PyStatement.elseClause(s) { c += complexity(statements(of: PyStatement.clauseBlock(e))) }
-            case "with_statement":
+            case Symbols.withStatement:
                 c += complexity(statements(of: s.child(byField: "body")))
-            case "match_statement":
+            case Symbols.matchStatement:
                 let cases = PyStatement.cases(s)
                 for k in cases { c += 1 + complexity(statements(of: PyStatement.clauseBlock(k))) }
                 if let last = cases.last, PyStatement.isIrrefutable(last) { c -= 1 }
-            case "try_statement":
+            case Symbols.tryStatement:
                 c += complexity(statements(of: s.child(byField: "body")))
                 if let e = PyStatement.elseClause(s) { c += 1 + complexity(statements(of: PyStatement.clauseBlock(e))) }
                 if let f = PyStatement.finallyClause(s) { c += complexity(statements(of: PyStatement.clauseBlock(f))) }
                 for h in PyStatement.handlers(s) { c += 1 + complexity(statements(of: PyStatement.clauseBlock(h))) }
-            case "function_definition":
+            case Symbols.functionDefinition:
                 c += 1 + complexity(statements(of: s.child(byField: "body")))
-            case "class_definition":
+            case Symbols.classDefinition:
                 c += complexity(statements(of: s.child(byField: "body")))
             default:
                 break
@@ -221,7 +221,7 @@ struct FunctionCountsChecker: Checker {
         case "arguments": return arguments(fn, dummy: dummy)
         case "returns":
             var n = 0
-            walkOwnBody(fn) { if $0.kind == "return_statement" { n += 1 } }
+            walkOwnBody(fn) { if $0.symbol == Symbols.returnStatement { n += 1 } }
             return n
         case "branches": return branches(body)
         case "statements": return statementCount(body)
@@ -236,19 +236,19 @@ struct FunctionCountsChecker: Checker {
         var n = 0
         for raw in stmts {
             let s = PyStatement.unwrap(raw)
-            switch s.kind {
-            case "if_statement":
+            switch s.symbol {
+            case Symbols.ifStatement:
                 n += 1 + branches(statements(of: s.child(byField: "consequence")))
                 for e in PyStatement.elifs(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
                 if let e = PyStatement.elseClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
-            case "match_statement":
+            case Symbols.matchStatement:
                 for k in PyStatement.cases(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(k))) }
-            case "with_statement":
+            case Symbols.withStatement:
                 n += branches(statements(of: s.child(byField: "body")))
-            case "for_statement", "while_statement":
+            case Symbols.forStatement, Symbols.whileStatement:
                 n += 1 + branches(statements(of: s.child(byField: "body")))
                 if let e = PyStatement.elseClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
-            case "try_statement":
+            case Symbols.tryStatement:
                 n += branches(statements(of: s.child(byField: "body")))
                 if let e = PyStatement.elseClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
                 if let f = PyStatement.finallyClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(f))) }
@@ -267,29 +267,29 @@ struct FunctionCountsChecker: Checker {
         var n = 0
         for raw in stmts {
             let s = PyStatement.unwrap(raw)
-            switch s.kind {
-            case "if_statement":
+            switch s.symbol {
+            case Symbols.ifStatement:
                 n += 1 + statementCount(statements(of: s.child(byField: "consequence")))
                 for e in PyStatement.elifs(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(e))) }
                 if let e = PyStatement.elseClause(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(e))) }
-            case "for_statement", "while_statement":
-                n += (s.kind == "while_statement" ? 1 : 0) + statementCount(statements(of: s.child(byField: "body")))
+            case Symbols.forStatement, Symbols.whileStatement:
+                n += (s.symbol == Symbols.whileStatement ? 1 : 0) + statementCount(statements(of: s.child(byField: "body")))
                 if let e = PyStatement.elseClause(s) { n += statementCount(statements(of: PyStatement.clauseBlock(e))) }
-            case "with_statement":
+            case Symbols.withStatement:
                 n += 1 + statementCount(statements(of: s.child(byField: "body")))
-            case "match_statement":
+            case Symbols.matchStatement:
                 n += 1
                 for k in PyStatement.cases(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(k))) }
-            case "try_statement":
+            case Symbols.tryStatement:
                 n += 1 + statementCount(statements(of: s.child(byField: "body")))
                 if let e = PyStatement.elseClause(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(e))) }
                 if let f = PyStatement.finallyClause(s) { n += 2 + statementCount(statements(of: PyStatement.clauseBlock(f))) }
                 let handlers = PyStatement.handlers(s)
                 if handlers.count > 1 { n += 1 }
                 for h in handlers { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(h))) }
-            case "function_definition":
+            case Symbols.functionDefinition:
                 n += 1 + statementCount(statements(of: s.child(byField: "body")))
-            case "return_statement":
+            case Symbols.returnStatement:
                 break
             default:
                 n += 1
@@ -305,8 +305,8 @@ struct FunctionCountsChecker: Checker {
     /// parameter (`self`, `cls`) unless it is a `@staticmethod`. `nil` for `@overload` and
     /// `@override` functions, which Ruff skips.
     static func arguments(_ fn: Node, dummy: NSRegularExpression?) -> Int? {
-        let decorators = fn.parent?.kind == "decorated_definition"
-            ? fn.parent!.namedChildren.filter { $0.kind == "decorator" }.map {
+        let decorators = fn.parent?.symbol == Symbols.decoratedDefinition
+            ? fn.parent!.namedChildren.filter { $0.symbol == Symbols.decorator }.map {
                 $0.text.dropFirst().trimmingCharacters(in: .whitespaces)
             } : []
         let last = decorators.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
@@ -318,15 +318,15 @@ struct FunctionCountsChecker: Checker {
         var seenStar = false
         for p in params.namedChildren {
             let name: String
-            switch p.kind {
-            case "identifier": name = p.text
-            case "typed_parameter":
-                guard let id = p.namedChildren.first(where: { $0.kind == "identifier" }) else { continue }
+            switch p.symbol {
+            case Symbols.identifier: name = p.text
+            case Symbols.typedParameter:
+                guard let id = p.namedChildren.first(where: { $0.symbol == Symbols.identifier }) else { continue }
                 name = id.text
-            case "default_parameter", "typed_default_parameter":
+            case Symbols.defaultParameter, Symbols.typedDefaultParameter:
                 guard let id = p.child(byField: "name") else { continue }
                 name = id.text
-            case "list_splat_pattern", "keyword_separator": seenStar = true; continue
+            case Symbols.listSplatPattern, Symbols.keywordSeparator: seenStar = true; continue
             default: continue
             }
             if !seenStar { positional += 1 }
@@ -360,7 +360,7 @@ struct FunctionCountsChecker: Checker {
         guard let body = fn.child(byField: "body") else { return }
         body.forEachDescendant { node in
             visit(node)
-            return node.kind != "function_definition" && node.kind != "class_definition" && node.kind != "lambda"
+            return node.symbol != Symbols.functionDefinition && node.symbol != Symbols.classDefinition && node.symbol != Symbols.lambda
         }
     }
 
@@ -368,7 +368,7 @@ struct FunctionCountsChecker: Checker {
         let fns = functions(in: context.tree)
         for rule in rules {
             guard let max = rule.int("max"), let what = rule.string("count") else { continue }
-            let dummy = rule.string("dummy-variable-rgx").flatMap { try? NSRegularExpression(pattern: $0) }
+            let dummy = rule.regex("dummy-variable-rgx")
             for fn in fns {
                 guard let c = Self.count(what, in: fn, dummy: dummy), c > max,
                       let name = fn.child(byField: "name") else { continue }
@@ -387,34 +387,36 @@ struct NestingDepthChecker: Checker {
     static let name = "nesting-depth"
     static let parameters = ["max": "deepest nesting allowed"]
 
-    static let blocks: Set<String> = ["if_statement", "elif_clause", "for_statement", "while_statement",
-                                      "try_statement", "with_statement"]
+    static let blocks = SymbolSet(named: ["if_statement", "elif_clause", "for_statement", "while_statement",
+                                          "try_statement", "with_statement"])
 
     /// The node Pylint's AST would give as a block statement's parent: the function, the
     /// enclosing block statement (the last `elif` for an `if`'s `else`), or another node.
     static func astParent(_ node: Node) -> Node? {
-        if node.kind == "elif_clause" {
-            return node.previousNamedSibling.flatMap { $0.kind == "elif_clause" ? $0 : nil } ?? node.parent
+        if node.symbol == Symbols.elifClause {
+            return node.previousNamedSibling.flatMap { $0.symbol == Symbols.elifClause ? $0 : nil } ?? node.parent
         }
         guard var p = node.parent else { return nil }
-        if p.kind == "block", let q = p.parent { p = q }
-        if p.kind == "decorated_definition", let q = p.parent { p = q }
-        switch p.kind {
-        case "else_clause":
+        if p.symbol == Symbols.block, let q = p.parent { p = q }
+        if p.symbol == Symbols.decoratedDefinition, let q = p.parent { p = q }
+        switch p.symbol {
+        case Symbols.elseClause:
             guard let owner = p.parent else { return p }
-            if owner.kind == "if_statement", let e = PyStatement.elifs(owner).last { return e }
+            if owner.symbol == Symbols.ifStatement, let e = PyStatement.elifs(owner).last { return e }
             return owner
-        case "elif_clause": return p
-        case "finally_clause": return p.parent
+        case Symbols.elifClause: return p
+        case Symbols.finallyClause: return p.parent
         default: return p
         }
     }
+
+    static let scopes = SymbolSet(named: ["function_definition", "class_definition", "lambda", "module"])
 
     /// Pylint's `scope()`: the nearest function, class, lambda or module.
     static func scope(_ node: Node) -> Node? {
         var p = node.parent
         while let n = p {
-            if ["function_definition", "class_definition", "lambda", "module"].contains(n.kind) { return n }
+            if Self.scopes.contains(n.symbol) { return n }
             p = n.parent
         }
         return nil
@@ -430,16 +432,16 @@ struct NestingDepthChecker: Checker {
             while let f = leaving.last, node.start.offset >= f.end.offset {
                 leaving.removeLast(); emit(stack); stack = []
             }
-            if node.kind == "function_definition" { leaving.append(node); return true }
-            guard Self.blocks.contains(node.kind), let scope = Self.scope(node),
-                  scope.kind == "function_definition" else { return true }
+            if node.symbol == Symbols.functionDefinition { leaving.append(node); return true }
+            guard Self.blocks.contains(node.symbol), let scope = Self.scope(node),
+                  scope.symbol == Symbols.functionDefinition else { return true }
             let previous = stack
             let parent = Self.astParent(node)
             if parent == scope {
                 stack = [node]
             } else {
                 while let top = stack.last, top != parent { stack.removeLast() }
-                if node.kind == "elif_clause", !stack.isEmpty { stack.removeLast() }
+                if node.symbol == Symbols.elifClause, !stack.isEmpty { stack.removeLast() }
                 stack.append(node)
             }
             if previous.count > stack.count { emit(previous) }

@@ -31,26 +31,26 @@ func isMixedCase(_ name: String) -> Bool {
 
 /// The name a decorator goes by, as pep8-naming reads it: `@x`, `@a.x`, `@x(...)` are all `x`.
 func decoratorName(_ node: Node) -> String? {
-    switch node.kind {
-    case "decorator": return node.namedChildren.first(where: { $0.kind != "comment" }).flatMap(decoratorName)
-    case "identifier": return node.text
-    case "attribute": return node.child(byField: "attribute")?.text
-    case "call": return node.child(byField: "function").flatMap(decoratorName)
+    switch node.symbol {
+    case Symbols.decorator: return node.namedChildren.first(where: { $0.symbol != Symbols.comment }).flatMap(decoratorName)
+    case Symbols.identifier: return node.text
+    case Symbols.attribute: return node.child(byField: "attribute")?.text
+    case Symbols.call: return node.child(byField: "function").flatMap(decoratorName)
     default: return nil
     }
 }
 
 /// The decorators of a definition (empty when it has none).
 func decorators(of definition: Node) -> [Node] {
-    guard let parent = definition.parent, parent.kind == "decorated_definition" else { return [] }
-    return parent.namedChildren.filter { $0.kind == "decorator" }
+    guard let parent = definition.parent, parent.symbol == Symbols.decoratedDefinition else { return [] }
+    return parent.namedChildren.filter { $0.symbol == Symbols.decorator }
 }
 
 /// The statements of a block-like node, with a decorated definition replaced by its definition.
 func statements(_ block: Node) -> [Node] {
     block.namedChildren.compactMap { node in
-        if node.kind == "comment" { return nil }
-        if node.kind == "decorated_definition" { return node.child(byField: "definition") }
+        if node.symbol == Symbols.comment { return nil }
+        if node.symbol == Symbols.decoratedDefinition { return node.child(byField: "definition") }
         return node
     }
 }
@@ -64,31 +64,31 @@ func namingFunctionKinds(_ tree: Tree, classmethodDecorators: [String],
     for d in staticmethodDecorators { byDecorator[d] = .staticmethod }
     var kinds: [Int: NamingFunctionKind] = [:]
     tree.forEachNode { node in
-        guard node.kind == "class_definition", let body = node.child(byField: "body") else { return true }
+        guard node.symbol == Symbols.classDefinition, let body = node.child(byField: "body") else { return true }
         // `m = staticmethod(m)` in the class body.
         var late: [String: NamingFunctionKind] = [:]
-        for s in statements(body) where s.kind == "expression_statement" {
-            guard let a = s.namedChildren.first, a.kind == "assignment",
-                  let call = a.child(byField: "right"), call.kind == "call",
-                  let f = call.child(byField: "function"), f.kind == "identifier",
+        for s in statements(body) where s.symbol == Symbols.expressionStatement {
+            guard let a = s.namedChildren.first, a.symbol == Symbols.assignment,
+                  let call = a.child(byField: "right"), call.symbol == Symbols.call,
+                  let f = call.child(byField: "function"), f.symbol == Symbols.identifier,
                   let kind = byDecorator[f.text],
                   let args = call.child(byField: "arguments") else { continue }
-            let positional = args.namedChildren.filter { $0.kind != "comment" && $0.kind != "keyword_argument" }
-            if positional.count == 1, positional[0].kind == "identifier" { late[positional[0].text] = kind }
+            let positional = args.namedChildren.filter { $0.symbol != Symbols.comment && $0.symbol != Symbols.keywordArgument }
+            if positional.count == 1, positional[0].symbol == Symbols.identifier { late[positional[0].text] = kind }
         }
         // A class deriving from `type` or `ABCMeta` is a metaclass: its methods take `cls`.
         var metaclass = false
         if let bases = node.child(byField: "superclasses") {
             for b in bases.namedChildren {
-                let name = b.kind == "identifier" ? b.text
-                    : b.kind == "attribute" ? (b.child(byField: "attribute")?.text ?? "") : ""
+                let name = b.symbol == Symbols.identifier ? b.text
+                    : b.symbol == Symbols.attribute ? (b.child(byField: "attribute")?.text ?? "") : ""
                 if name == "type" || name == "ABCMeta" { metaclass = true }
             }
         }
         func tag(_ container: Node) {
             for s in statements(container) {
-                switch s.kind {
-                case "function_definition":
+                switch s.symbol {
+                case Symbols.functionDefinition:
                     let name = s.child(byField: "name")?.text ?? ""
                     var kind: NamingFunctionKind = .method
                     if ["__new__", "__init_subclass__", "__class_getitem__"].contains(name) || metaclass {
@@ -102,13 +102,13 @@ func namingFunctionKinds(_ tree: Tree, classmethodDecorators: [String],
                         }
                     }
                     kinds[s.byteRange.lowerBound] = kind
-                case "if_statement", "for_statement", "while_statement", "with_statement", "try_statement",
-                     "elif_clause", "else_clause", "finally_clause":
-                    for c in s.namedChildren where c.kind == "block" || c.kind == "elif_clause"
-                        || c.kind == "else_clause" || c.kind == "finally_clause" {
+                case Symbols.ifStatement, Symbols.forStatement, Symbols.whileStatement, Symbols.withStatement,
+                     Symbols.tryStatement, Symbols.elifClause, Symbols.elseClause, Symbols.finallyClause:
+                    for c in s.namedChildren where c.symbol == Symbols.block || c.symbol == Symbols.elifClause
+                        || c.symbol == Symbols.elseClause || c.symbol == Symbols.finallyClause {
                         tag(c)
                     }
-                case "block":
+                case Symbols.block:
                     tag(s)
                 default:
                     break
@@ -126,14 +126,14 @@ func namingParameters(_ fn: Node) -> [(name: Node, splat: Bool)] {
     guard let params = fn.child(byField: "parameters") else { return [] }
     var out: [(Node, Bool)] = []
     func add(_ p: Node) {
-        switch p.kind {
-        case "identifier": out.append((p, false))
-        case "default_parameter", "typed_default_parameter":
+        switch p.symbol {
+        case Symbols.identifier: out.append((p, false))
+        case Symbols.defaultParameter, Symbols.typedDefaultParameter:
             if let n = p.child(byField: "name") { out.append((n, false)) }
-        case "typed_parameter":
-            if let first = p.namedChildren.first { first.kind == "identifier" ? out.append((first, false)) : add(first) }
-        case "list_splat_pattern", "dictionary_splat_pattern":
-            if let n = p.namedChildren.first(where: { $0.kind == "identifier" }) { out.append((n, true)) }
+        case Symbols.typedParameter:
+            if let first = p.namedChildren.first { first.symbol == Symbols.identifier ? out.append((first, false)) : add(first) }
+        case Symbols.listSplatPattern, Symbols.dictionarySplatPattern:
+            if let n = p.namedChildren.first(where: { $0.symbol == Symbols.identifier }) { out.append((n, true)) }
         default: break
         }
     }
@@ -155,8 +155,8 @@ struct NamingFunctionChecker: Checker {
     static func hasOverride(_ fn: Node) -> Bool {
         decorators(of: fn).contains { d in
             guard let e = d.namedChildren.first else { return false }
-            if e.kind == "identifier" { return e.text == "override" }
-            if e.kind == "attribute" {
+            if e.symbol == Symbols.identifier { return e.text == "override" }
+            if e.symbol == Symbols.attribute {
                 return e.child(byField: "object")?.text == "typing" && e.child(byField: "attribute")?.text == "override"
             }
             return false
@@ -247,19 +247,19 @@ struct NamingVariableChecker: Checker {
     }
 
     static func names(_ target: Node) -> [String] {
-        switch target.kind {
-        case "identifier": return [target.text]
-        case "parenthesized_expression":
-            let inner = target.namedChildren.filter { $0.kind != "comment" }
-            return inner.count == 1 && inner[0].kind == "identifier" ? [inner[0].text] : []
-        case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "expression_list":
+        switch target.symbol {
+        case Symbols.identifier: return [target.text]
+        case Symbols.parenthesizedExpression:
+            let inner = target.namedChildren.filter { $0.symbol != Symbols.comment }
+            return inner.count == 1 && inner[0].symbol == Symbols.identifier ? [inner[0].text] : []
+        case Symbols.patternList, Symbols.tuplePattern, Symbols.listPattern, Symbols.tuple, Symbols.list, Symbols.expressionList:
             var out: [String] = []
             for e in target.namedChildren {
-                switch e.kind {
-                case "identifier": out.append(e.text)
-                case "list_splat_pattern", "list_splat":
+                switch e.symbol {
+                case Symbols.identifier: out.append(e.text)
+                case Symbols.listSplatPattern, Symbols.listSplat:
                     if let v = e.namedChildren.first { out += names(v) }
-                case "parenthesized_expression", "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list":
+                case Symbols.parenthesizedExpression, Symbols.patternList, Symbols.tuplePattern, Symbols.listPattern, Symbols.tuple, Symbols.list:
                     out += names(e)
                 default: break
                 }
@@ -271,25 +271,25 @@ struct NamingVariableChecker: Checker {
 
     /// The node whose start pep8-naming reports: the target, without parentheses around a name.
     static func place(_ target: Node) -> Node {
-        if target.kind == "parenthesized_expression" || target.kind == "tuple_pattern",
-           !target.children.contains(where: { $0.kind == "," }),
-           let inner = target.namedChildren.first(where: { $0.kind != "comment" }), inner.kind == "identifier" {
+        if target.symbol == Symbols.parenthesizedExpression || target.symbol == Symbols.tuplePattern,
+           !target.children.contains(where: { $0.symbol == Symbols.comma }),
+           let inner = target.namedChildren.first(where: { $0.symbol != Symbols.comment }), inner.symbol == Symbols.identifier {
             return inner
         }
         return target
     }
 
     static func isNamedTuple(_ value: Node?) -> Bool {
-        guard let value, value.kind == "call", let f = value.child(byField: "function") else { return false }
-        if f.kind == "identifier" { return f.text == "namedtuple" }
-        if f.kind == "attribute" { return f.child(byField: "attribute")?.text == "namedtuple" }
+        guard let value, value.symbol == Symbols.call, let f = value.child(byField: "function") else { return false }
+        if f.symbol == Symbols.identifier { return f.text == "namedtuple" }
+        if f.symbol == Symbols.attribute { return f.child(byField: "attribute")?.text == "namedtuple" }
         return false
     }
 
     static func scope(of node: Node) -> Node? {
         var p = node.parent
         while let n = p {
-            if n.kind == "function_definition" || n.kind == "class_definition" { return n }
+            if n.symbol == Symbols.functionDefinition || n.symbol == Symbols.classDefinition { return n }
             p = n.parent
         }
         return nil
@@ -305,32 +305,32 @@ struct NamingVariableChecker: Checker {
             b.all.append(Binding(at: at, names: names, scope: scope(of: at)))
         }
         tree.forEachNode { node in
-            switch node.kind {
-            case "assignment":
+            switch node.symbol {
+            case Symbols.assignment:
                 var value = node.child(byField: "right")
-                while let v = value, v.kind == "assignment" { value = v.child(byField: "right") }
+                while let v = value, v.symbol == Symbols.assignment { value = v.child(byField: "right") }
                 if !isNamedTuple(value) { add(node.child(byField: "left")) }
-            case "named_expression":
+            case Symbols.namedExpression:
                 if !isNamedTuple(node.child(byField: "value")) { add(node.child(byField: "name")) }
-            case "for_statement", "for_in_clause":
+            case Symbols.forStatement, Symbols.forInClause:
                 add(node.child(byField: "left"))
-            case "with_item":
-                if let v = node.child(byField: "value"), v.kind == "as_pattern",
+            case Symbols.withItem:
+                if let v = node.child(byField: "value"), v.symbol == Symbols.asPattern,
                    let alias = v.child(byField: "alias"), let t = alias.namedChildren.first {
                     add(t)
                 }
-            case "except_clause", "except_group_clause":
-                if let v = node.namedChildren.first(where: { $0.kind == "as_pattern" }),
-                   let alias = v.child(byField: "alias"), let t = alias.namedChildren.first, t.kind == "identifier" {
+            case Symbols.exceptClause, Symbols.exceptGroupClause:
+                if let v = node.namedChildren.first(where: { $0.symbol == Symbols.asPattern }),
+                   let alias = v.child(byField: "alias"), let t = alias.namedChildren.first, t.symbol == Symbols.identifier {
                     add(t, at: node)
                 }
-            case "function_definition":
+            case Symbols.functionDefinition:
                 var globals = Set<String>()
                 node.child(byField: "body")?.forEachDescendant { d in
-                    if d.kind == "global_statement" {
-                        for n in d.namedChildren where n.kind == "identifier" { globals.insert(n.text) }
+                    if d.symbol == Symbols.globalStatement {
+                        for n in d.namedChildren where n.symbol == Symbols.identifier { globals.insert(n.text) }
                     }
-                    return d.kind != "function_definition" && d.kind != "class_definition"
+                    return d.symbol != Symbols.functionDefinition && d.symbol != Symbols.classDefinition
                 }
                 b.globals[node.byteRange.lowerBound] = globals
             default: break
@@ -376,11 +376,11 @@ struct NamingImportChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         var aliases: [(statement: Node, name: String, alias: String)] = []
         context.tree.forEachNode { node in
-            guard node.kind == "import_statement" || node.kind == "import_from_statement" else {
-                return node.kind == "module" || node.kind == "block" || node.kind.hasSuffix("_statement")
+            guard node.symbol == Symbols.importStatement || node.symbol == Symbols.importFrom else {
+                return node.symbol == Symbols.module || node.symbol == Symbols.block || node.kind.hasSuffix("_statement")
                     || node.kind.hasSuffix("_clause") || node.kind.hasSuffix("_definition")
             }
-            for a in node.children(byField: "name") where a.kind == "aliased_import" {
+            for a in node.children(byField: "name") where a.symbol == Symbols.aliasedImport {
                 guard let n = a.child(byField: "name"), let al = a.child(byField: "alias") else { continue }
                 aliases.append((node, n.text, al.text))
             }
@@ -412,15 +412,15 @@ struct NamingExceptionChecker: Checker {
         var out: [Node] = []
         var p = node.parent
         while let n = p {
-            switch n.kind {
-            case "module": out.append(n)
-            case "function_definition", "class_definition", "for_statement", "while_statement",
-                 "with_statement", "try_statement":
+            switch n.symbol {
+            case Symbols.module: out.append(n)
+            case Symbols.functionDefinition, Symbols.classDefinition, Symbols.forStatement, Symbols.whileStatement,
+                 Symbols.withStatement, Symbols.tryStatement:
                 if let b = n.child(byField: "body") { out.append(b) }
-            case "if_statement", "elif_clause", "case_clause":
+            case Symbols.ifStatement, Symbols.elifClause, Symbols.caseClause:
                 if let b = n.child(byField: "consequence") { out.append(b) }
-            case "except_clause", "except_group_clause":
-                if let b = n.namedChildren.first(where: { $0.kind == "block" }) { out.append(b) }
+            case Symbols.exceptClause, Symbols.exceptGroupClause:
+                if let b = n.namedChildren.first(where: { $0.symbol == Symbols.block }) { out.append(b) }
             default: break
             }
             p = n.parent
@@ -431,13 +431,13 @@ struct NamingExceptionChecker: Checker {
     static func superclassNames(_ name: String, bodies: [Node], into names: inout Set<String>) {
         var found: Node?
         outer: for body in bodies {
-            for s in statements(body) where s.kind == "class_definition" && s.child(byField: "name")?.text == name {
+            for s in statements(body) where s.symbol == Symbols.classDefinition && s.child(byField: "name")?.text == name {
                 found = s
                 break outer
             }
         }
         guard let cls = found, let bases = cls.child(byField: "superclasses") else { return }
-        for b in bases.namedChildren where b.kind == "identifier" && !names.contains(b.text) {
+        for b in bases.namedChildren where b.symbol == Symbols.identifier && !names.contains(b.text) {
             names.insert(b.text)
             superclassNames(b.text, bodies: bodies, into: &names)
         }
@@ -446,7 +446,7 @@ struct NamingExceptionChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         var classes: [Node] = []
         context.tree.forEachNode { node in
-            if node.kind == "class_definition" { classes.append(node) }
+            if node.symbol == Symbols.classDefinition { classes.append(node) }
             return true
         }
         for rule in rules {

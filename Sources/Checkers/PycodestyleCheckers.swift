@@ -45,6 +45,8 @@ struct PycodestyleChecker: Checker {
 /// pycodestyle's framework: builds logical lines from tokens and runs the checks on each.
 struct PycodestyleAnalysis {
     let lines: [[Unicode.Scalar]]
+    /// The lines one after the other, which token texts index.
+    let scalars: [Unicode.Scalar]
     let tokens: [PyToken]
     var findings: [PycodestyleFinding] = []
 
@@ -64,6 +66,7 @@ struct PycodestyleAnalysis {
 
     init(tokens: PyTokens) {
         lines = tokens.lines
+        scalars = tokens.scalars
         self.tokens = tokens.tokens
     }
 
@@ -95,8 +98,9 @@ struct PycodestyleAnalysis {
             lineTokens.append(token)
             lineNumber = token.start.row
             if token.kind == .op {
-                if token.is("(") || token.is("[") || token.is("{") { parens += 1 }
-                else if token.is(")") || token.is("]") || token.is("}") { parens -= 1 }
+                let t = token.short
+                if t == "(" || t == "[" || t == "{" { parens += 1 }
+                else if t == ")" || t == "]" || t == "}" { parens -= 1 }
             } else if parens == 0 {
                 if token.kind == .newline {
                     checkLogical()
@@ -144,40 +148,46 @@ struct PycodestyleAnalysis {
 
     static func isSkip(_ k: PyToken.Kind) -> Bool { k == .nl || k == .newline || k == .indent || k == .dedent }
 
-    static func mute(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard let last = text.last, let first = text.firstIndex(of: last) else { return text }
-        var start = first + 1
-        var end = text.count - 1
-        if text.count >= 3, text[(text.count - 3)...].allSatisfy({ $0 == last }) { start += 2; end -= 2 }
-        guard start < end else { return text }
-        var out = text
-        for i in start..<end { out[i] = "x" }
-        return out
+    /// Appends a string token's text to `logical` with what lies between its quotes made "x"
+    /// (as pycodestyle's `mute_string`).
+    static func appendMuted(_ text: ArraySlice<Unicode.Scalar>, to logical: inout [Unicode.Scalar]) {
+        let base = logical.count
+        logical += text
+        guard let last = text.last, let firstIndex = text.firstIndex(of: last) else { return }
+        let count = text.count
+        var start = firstIndex - text.startIndex + 1
+        var end = count - 1
+        if count >= 3, text[(text.endIndex - 3)...].allSatisfy({ $0 == last }) { start += 2; end -= 2 }
+        guard start < end else { return }
+        for i in start..<end { logical[base + i] = "x" }
     }
 
     mutating func buildTokensLine() {
-        logical = []
-        mapping = []
+        logical.removeAll(keepingCapacity: true)
+        mapping.removeAll(keepingCapacity: true)
         var prev: (row: Int, col: Int)? = nil
         for tok in lineTokens {
             if Self.isSkip(tok.kind) { continue }
-            if mapping.isEmpty { mapping = [(0, tok.start.row, tok.start.col)] }
+            if mapping.isEmpty { mapping.append((0, tok.start.row, tok.start.col)) }
             if tok.kind == .comment { continue }
-            var text = tok.kind == .string ? Self.mute(tok.text) : tok.text
             if let p = prev {
                 if p.row != tok.start.row {
                     let pl = lines[p.row - 1]
                     let prevChar = p.col >= 1 ? pl[p.col - 1] : pl.last!
-                    let closes = text.isEmpty || (text.count == 1 && "}])".unicodeScalars.contains(text[0]))
-                    if prevChar == "," || (!"{[(".unicodeScalars.contains(prevChar) && !closes) {
-                        text.insert(" ", at: 0)
+                    let closes = tok.short.isEmpty || tok.short == "}" || tok.short == "]" || tok.short == ")"
+                    if prevChar == "," || (prevChar != "{" && prevChar != "[" && prevChar != "(" && !closes) {
+                        logical.append(" ")
                     }
                 } else if p.col != tok.start.col {
                     let l = lines[tok.start.row - 1]
-                    if p.col < tok.start.col, tok.start.col <= l.count { text.insert(contentsOf: l[p.col..<tok.start.col], at: 0) }
+                    if p.col < tok.start.col, tok.start.col <= l.count { logical += l[p.col..<tok.start.col] }
                 }
             }
-            logical += text
+            if tok.kind == .string {
+                Self.appendMuted(scalars[tok.textRange], to: &logical)
+            } else {
+                logical += scalars[tok.textRange]
+            }
             mapping.append((logical.count, tok.end.row, tok.end.col))
             prev = tok.end
         }
@@ -225,7 +235,7 @@ struct PycodestyleAnalysis {
             if indentLevel == 0 { previousUnindentedLogical = logical }
         }
         blankLines = 0
-        lineTokens = []
+        lineTokens.removeAll(keepingCapacity: true)
     }
 
     // MARK: helpers on scalars
@@ -289,14 +299,14 @@ struct PycodestyleAnalysis {
         return ["def", "for", "if", "elif", "else", "try", "except", "finally", "with", "class", "while"].contains(word)
     }
 
-    static let keywords: Set<String> = [
+    static let keywords: Set<ShortText> = [
         "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
         "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
         "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
     ]
-    static let pycodestyleKeywords: Set<String> = keywords.union(["print"])
-    static let singletons: Set<String> = ["False", "None", "True"]
-    static let softKeywords: Set<String> = ["_", "case", "match"]
+    static let pycodestyleKeywords: Set<ShortText> = keywords.union(["print"])
+    static let singletons: Set<ShortText> = ["False", "None", "True"]
+    static let softKeywords: Set<ShortText> = ["_", "case", "match"]
 
     // MARK: E3
 
@@ -402,7 +412,7 @@ struct PycodestyleAnalysis {
             guard Self.isWord(l[i]) else { i += 1; continue }
             var e = i
             while e < l.count, Self.isWord(l[e]) { e += 1 }
-            if e > i, Self.pycodestyleKeywords.contains(Self.str(l[i..<e])) {
+            if e > i, e - i <= 8, Self.pycodestyleKeywords.contains(ShortText(l[i..<e])) {
                 var b = i
                 while b > lastEnd, Self.isSpace(l[b - 1]) { b -= 1 }
                 var a = e
@@ -423,10 +433,10 @@ struct PycodestyleAnalysis {
         guard t.count > 1 else { return }
         for k in 0..<(t.count - 1) {
             let a = t[k], b = t[k + 1]
-            let s = a.string
+            let s = a.short, next = b.short
             if a.end == b.start, a.kind == .name, Self.keywords.contains(s), !Self.singletons.contains(s),
-               !(s == "except" && b.is("*")), !(s == "yield" && b.is(")")),
-               !(b.text.isEmpty || b.is(":") || b.is("\n") || b.is(":\n")) {
+               !(s == "except" && next == "*"), !(s == "yield" && next == ")"),
+               !(next.isEmpty || next == ":" || next == "\n" || next == ":\n") {
                 add("E275", a.end)
             }
         }
@@ -451,22 +461,28 @@ struct PycodestyleAnalysis {
     mutating func whitespaceBeforeParameters() {
         let t = lineTokens
         guard t.count > 1 else { return }
-        var prevKind = t[0].kind, prevText = t[0].string, prevEnd = t[0].end
+        var prevKind = t[0].kind, prevText = t[0].short, prevEnd = t[0].end
         for i in 1..<t.count {
             let tok = t[i]
-            let text = tok.string
+            let text = tok.short
             if tok.kind == .op, text == "(" || text == "[", tok.start != prevEnd,
                prevKind == .name || prevText.isEmpty || prevText == "}" || prevText == "]" || prevText == ")",
-               i < 2 || t[i - 2].string != "class",
+               i < 2 || t[i - 2].short != "class",
                !Self.keywords.contains(prevText) && !Self.singletons.contains(prevText),
                prevText == "type" || !Self.softKeywords.contains(prevText) {
-                add("E211", prevEnd, ["char": text])
+                add("E211", prevEnd, ["char": text.description])
             }
             prevKind = tok.kind; prevText = text; prevEnd = tok.end
         }
     }
 
-    static let operatorChars = Set("-+*/|!<=>%&^".unicodeScalars)
+    /// One of `-+*/|!<=>%&^` (pycodestyle's operator characters).
+    static func isOperatorChar(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "-", "+", "*", "/", "|", "!", "<", "=", ">", "%", "&", "^": return true
+        default: return false
+        }
+    }
 
     mutating func whitespaceAroundOperator() {
         let l = logical
@@ -478,8 +494,8 @@ struct PycodestyleAnalysis {
             var r = q
             while r < l.count, Self.isSpace(l[r]) { r += 1 }
             var s = r
-            if r < l.count, Self.operatorChars.contains(l[r]) {
-                while s < l.count, Self.operatorChars.contains(l[s]) { s += 1 }
+            if r < l.count, Self.isOperatorChar(l[r]) {
+                while s < l.count, Self.isOperatorChar(l[s]) { s += 1 }
             } else if r + 1 < l.count, l[r] == ":", l[r + 1] == "=" {
                 s = r + 2
             } else {
@@ -495,24 +511,24 @@ struct PycodestyleAnalysis {
         }
     }
 
-    static let wsNeeded: Set<String> = ["**=", "*=", "/=", "//=", "+=", "-=", "!=", "<", ">", "%=", "^=", "&=", "|=",
-                                        "==", "<=", ">=", "<<=", ">>=", "=", "and", "in", "is", "or", "->", ":="]
-    static let unary: Set<String> = [">>", "**", "*", "+", "-"]
-    static let arithmetic: Set<String> = ["**", "*", "/", "//", "+", "-", "@"]
-    static let wsOptional: Set<String> = arithmetic.union(["^", "&", "|", "<<", ">>", "%"])
+    static let wsNeeded: Set<ShortText> = ["**=", "*=", "/=", "//=", "+=", "-=", "!=", "<", ">", "%=", "^=", "&=", "|=",
+                                           "==", "<=", ">=", "<<=", ">>=", "=", "and", "in", "is", "or", "->", ":="]
+    static let unary: Set<ShortText> = [">>", "**", "*", "+", "-"]
+    static let arithmetic: Set<ShortText> = ["**", "*", "/", "//", "+", "-", "@"]
+    static let wsOptional: Set<ShortText> = arithmetic.union(["^", "&", "|", "<<", ">>", "%"])
 
     enum NeedSpace { case no, yes, optional(pos: (row: Int, col: Int), spaced: Bool) }
 
     mutating func missingWhitespace() {
         var need = NeedSpace.no
         var prevKind = PyToken.Kind.op
-        var prevText: String? = nil
+        var prevText: ShortText? = nil
         var prevEnd: (row: Int, col: Int)? = nil
-        var braces: [Character] = []
+        var braces: [Unicode.Scalar] = []
         for tok in lineTokens {
-            let text = tok.string
+            let text = tok.short
             if tok.kind == .op && (text == "[" || text == "(" || text == "{") {
-                braces.append(Character(text))
+                braces.append(scalars[tok.textRange.lowerBound])
             } else if tok.kind == .name && text == "lambda" {
                 braces.append("l")
             } else if !braces.isEmpty {
@@ -530,7 +546,7 @@ struct PycodestyleAnalysis {
                     if text == ":" && braces.last == "[" {
                     } else if text == "," && (next == ")" || next == "]") {
                     } else {
-                        add("E231", tok.start, ["char": text])
+                        add("E231", tok.start, ["char": text.description])
                     }
                 }
             }
@@ -561,7 +577,7 @@ struct PycodestyleAnalysis {
                         need = .yes
                     } else if Self.unary.contains(text) {
                         let pt = prevText ?? ""
-                        if (prevKind == .op && (pt.isEmpty || "}])".contains(pt)))
+                        if (prevKind == .op && (pt.isEmpty || pt == "}" || pt == "]" || pt == ")"))
                             || (prevKind != .op && !Self.pycodestyleKeywords.contains(pt) && !Self.softKeywords.contains(pt)) {
                             optional = true
                         }
@@ -599,7 +615,7 @@ struct PycodestyleAnalysis {
                 if tok.start == prevEnd { add("E252", prevEnd) }
             }
             if tok.kind == .op {
-                let text = tok.string
+                let text = tok.short
                 if text == "(" || text == "[" { parens += 1 }
                 else if text == ")" || text == "]" { parens -= 1 }
                 else if inDef && text == ":" && parens == 1 { annotated = true }
@@ -624,11 +640,11 @@ struct PycodestyleAnalysis {
         for tok in lineTokens {
             if tok.kind == .comment {
                 let line = lines[tok.start.row - 1]
-                let inline = !Self.strip(Array(line[0..<min(tok.start.col, line.count)])).isEmpty
+                let inline = line[0..<min(tok.start.col, line.count)].contains { !Self.isSpace($0) }
                 if inline, prevEnd.row == tok.start.row, tok.start.col < prevEnd.col + 2 {
                     add("E261", prevEnd)
                 }
-                let t = tok.text
+                let t = Array(scalars[tok.textRange])
                 let sp = t.firstIndex(of: " ")
                 let symbol = Array(t[0..<(sp ?? t.count)])
                 let comment = sp.map { Array(t[($0 + 1)...]) } ?? []
@@ -711,10 +727,21 @@ struct PycodestyleAnalysis {
         let last = l.count - 1
         var found = l.firstIndex(of: ":") ?? -1
         var prevFound = 0
-        var counts: [Unicode.Scalar: Int] = ["{": 0, "}": 0, "[": 0, "]": 0, "(": 0, ")": 0]
+        // Brackets opened minus closed, so far, per kind.
+        var braces = 0, brackets = 0, parens = 0
         while found > -1 && found < last {
-            for c in l[prevFound..<found] where counts[c] != nil { counts[c]! += 1 }
-            if counts["{"]! <= counts["}"]! && counts["["]! <= counts["]"]! && counts["("]! <= counts[")"]! && l[found + 1] != "=" {
+            for c in l[prevFound..<found] {
+                switch c {
+                case "{": braces += 1
+                case "}": braces -= 1
+                case "[": brackets += 1
+                case "]": brackets -= 1
+                case "(": parens += 1
+                case ")": parens -= 1
+                default: break
+                }
+            }
+            if braces <= 0 && brackets <= 0 && parens <= 0 && l[found + 1] != "=" {
                 if Self.containsLambda(l[0..<found]) {
                     break
                 }
@@ -772,7 +799,7 @@ struct PycodestyleAnalysis {
                 prevStart = tok.start.row
             }
             if tok.kind == .op {
-                let t = tok.string
+                let t = tok.short
                 if t == "(" || t == "[" || t == "{" { parens += 1 } else if t == ")" || t == "]" || t == "}" { parens -= 1 }
             }
         }
@@ -799,7 +826,7 @@ struct PycodestyleAnalysis {
                 var j = p + 2
                 while j < n, Self.isSpace(l[j]) { j += 1 }
                 if j > p + 2, isType(j), let (_, g) = call(j + 4) {
-                    if Self.isIdentifier(g), !Self.singletons.contains(Self.str(g)) { return }
+                    if Self.isIdentifier(g), !Self.singletons.contains(ShortText(g)) { return }
                     addAt("E721", p)
                     return
                 }
@@ -826,12 +853,12 @@ struct PycodestyleAnalysis {
         var funcDepth: Int? = nil
         var seenColon = false
         var depth = 0
-        let avoid: Set<String> = ["l", "O", "I"]
-        var prevText = t[0].string, prevStart = t[0].start
+        func isAmbiguous(_ s: ShortText) -> Bool { s == "l" || s == "O" || s == "I" }
+        var prevText = t[0].short, prevStart = t[0].start
         for index in 1..<t.count {
             let tok = t[index]
-            let text = tok.string
-            var ident: String? = nil
+            let text = tok.short
+            var ident: ShortText? = nil
             var pos = tok.start
             if prevText == "def" || prevText == "lambda" {
                 funcDepth = depth
@@ -845,17 +872,19 @@ struct PycodestyleAnalysis {
                 depth -= 1
             }
             if text == ":=" || (text == "=" && depth == 0) {
-                if avoid.contains(prevText) { ident = prevText; pos = prevStart }
+                if isAmbiguous(prevText) { ident = prevText; pos = prevStart }
             }
-            if ["as", "for", "global", "nonlocal"].contains(prevText), avoid.contains(text) {
+            if prevText == "as" || prevText == "for" || prevText == "global" || prevText == "nonlocal", isAmbiguous(text) {
                 ident = text; pos = tok.start
             }
-            if funcDepth != nil, !seenColon, index < t.count - 1,
-               ["", ":", ",", "=", ")"].contains(t[index + 1].string),
-               ["lambda", ",", "*", "**", "("].contains(prevText), avoid.contains(text) {
-                ident = text; pos = tok.start
+            if funcDepth != nil, !seenColon, index < t.count - 1, isAmbiguous(text) {
+                let next = t[index + 1].short
+                if next.isEmpty || next == ":" || next == "," || next == "=" || next == ")",
+                   prevText == "lambda" || prevText == "," || prevText == "*" || prevText == "**" || prevText == "(" {
+                    ident = text; pos = tok.start
+                }
             }
-            if let ident { add("E741", pos, ["name": ident]) }
+            if let ident { add("E741", pos, ["name": ident.description]) }
             prevText = text
             prevStart = tok.start
         }

@@ -1,33 +1,84 @@
 import SyntaxTree
 
+/// Up to eight ASCII characters packed into an integer, so that token texts and words can be
+/// compared with literals and looked up in sets without making a `String`. Any longer text,
+/// or one with a non-ASCII or NUL character, is `ShortText.other`, which equals no literal.
+struct ShortText: Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    let bits: UInt64
+
+    /// Every text that does not pack (no packed text has all bits set: that needs 0xFF bytes).
+    static let other = ShortText(bits: .max)
+
+    private init(bits: UInt64) { self.bits = bits }
+
+    /// Packs `scalars` (or gives `other`).
+    @inline(__always)
+    init(_ scalars: some Collection<Unicode.Scalar>) {
+        guard scalars.count <= 8 else { self = .other; return }
+        var bits: UInt64 = 0
+        for c in scalars {
+            guard c.value > 0 && c.value < 0x80 else { self = .other; return }
+            bits = bits << 8 | UInt64(c.value)
+        }
+        self.bits = bits
+    }
+
+    /// A literal, which must pack.
+    @inline(__always)
+    init(stringLiteral value: StaticString) {
+        precondition(value.utf8CodeUnitCount <= 8, "ShortText literal longer than 8 bytes")
+        var bits: UInt64 = 0
+        let p = value.utf8Start
+        for i in 0..<value.utf8CodeUnitCount { bits = bits << 8 | UInt64(p[i]) }
+        self.bits = bits
+    }
+
+    var isEmpty: Bool { bits == 0 }
+
+    /// The text (for messages); `other` has none to give and prints as "".
+    var description: String {
+        guard self != .other else { return "" }
+        var bytes: [UInt8] = []
+        var b = bits
+        while b != 0 { bytes.append(UInt8(b & 0xFF)); b >>= 8 }
+        return String(decoding: bytes.reversed(), as: UTF8.self)
+    }
+}
+
 /// A Python token as CPython 3.11's `tokenize` module produces it, which is what pycodestyle's
-/// checks read. Rows are 1-based, columns 0-based in Unicode scalars (as Python's).
+/// checks read. Rows are 1-based, columns 0-based in Unicode scalars (as Python's). A plain
+/// value: its text lies in `PyTokens.scalars`.
 struct PyToken {
     enum Kind: Equatable { case name, number, string, op, comment, newline, nl, indent, dedent, errorToken, endMarker }
     var kind: Kind
-    let text: [Unicode.Scalar]
+    /// Where the token's text lies in `PyTokens.scalars`.
+    let textRange: Range<Int>
+    /// The text, packed when it is short (the checks compare token texts often).
+    let short: ShortText
     var start: (row: Int, col: Int)
     var end: (row: Int, col: Int)
     /// The physical lines the token's `line` spans (first and last row); empty for none.
     var lineRows: Range<Int>
-    /// `text` as a string, made once (the checks compare token texts often).
-    let string: String
 
-    init(kind: Kind, text: [Unicode.Scalar], start: (row: Int, col: Int), end: (row: Int, col: Int), lineRows: Range<Int>) {
+    init(kind: Kind, textRange: Range<Int>, short: ShortText, start: (row: Int, col: Int), end: (row: Int, col: Int), lineRows: Range<Int>) {
         self.kind = kind
-        self.text = text
+        self.textRange = textRange
+        self.short = short
         self.start = start
         self.end = end
         self.lineRows = lineRows
-        string = String(String.UnicodeScalarView(text))
     }
-    func `is`(_ s: String) -> Bool { text.count == s.unicodeScalars.count && string == s }
 }
 
 /// Physical lines (with their line break, normalised to "\n", as Python's universal newlines
 /// read them) and the tokens of a candidate.
 struct PyTokens {
     var lines: [[Unicode.Scalar]] = []
+    /// Every line, one after the other: token texts are ranges of it (a string that spans
+    /// lines too).
+    var scalars: [Unicode.Scalar] = []
+    /// Where each line starts in `scalars` (index 0 is row 1).
+    var lineOffsets: [Int] = []
     var tokens: [PyToken] = []
     /// Whether tokenizing failed (pycodestyle then reports E902 and stops at that point).
     var failed = false
@@ -37,7 +88,16 @@ struct PyTokens {
         ":=", "<<", "<=", "==", ">=", ">>", "@=", "^=", "|=", "%", "&", "(", ")", "*", "+", ",", "-",
         ".", "/", ":", ";", "<", "=", ">", "@", "[", "]", "^", "{", "|", "}", "~",
     ]
-    static let operatorScalars: [[Unicode.Scalar]] = operators.map { Array($0.unicodeScalars) }
+    static let operatorSet: Set<ShortText> = Set(operators.map { ShortText($0.unicodeScalars) })
+
+    /// The length of the longest operator at `start` of `line`, if one starts there.
+    static func operatorLength(_ line: [Unicode.Scalar], at start: Int) -> Int? {
+        for length in stride(from: min(3, line.count - start), through: 1, by: -1)
+        where operatorSet.contains(ShortText(line[start..<(start + length)])) {
+            return length
+        }
+        return nil
+    }
     static let prefixes: Set<String> = ["b", "r", "u", "f", "br", "rb", "fr", "rf"]
 
     static func isWord(_ c: Unicode.Scalar) -> Bool {
@@ -97,18 +157,39 @@ struct PyTokens {
             }
         }
         if !current.isEmpty { lines.append(current) }
+        scalars.reserveCapacity(bytes.count)
+        for line in lines {
+            lineOffsets.append(scalars.count)
+            scalars += line
+        }
         tokenize()
     }
 
-    private mutating func emit(_ kind: PyToken.Kind, _ text: ArraySlice<Unicode.Scalar>, _ s: (Int, Int), _ e: (Int, Int), _ rows: Range<Int>) {
-        tokens.append(PyToken(kind: kind, text: Array(text), start: s, end: e, lineRows: rows))
+    /// The text of `token`.
+    func text(of token: PyToken) -> ArraySlice<Unicode.Scalar> { scalars[token.textRange] }
+
+    /// Adds a token whose text runs from column `from` of row `fromRow` to column `to` of row
+    /// `toRow` (both 1-based rows).
+    private mutating func emit(_ kind: PyToken.Kind, fromRow: Int, _ from: Int, toRow: Int, _ to: Int,
+                               _ s: (Int, Int), _ e: (Int, Int), _ rows: Range<Int>) {
+        let range = (lineOffsets[fromRow - 1] + from)..<(lineOffsets[toRow - 1] + to)
+        tokens.append(PyToken(kind: kind, textRange: range, short: ShortText(scalars[range]), start: s, end: e, lineRows: rows))
+    }
+
+    /// Adds a token whose text is columns `range` of row `row`.
+    private mutating func emit(_ kind: PyToken.Kind, row: Int, _ range: Range<Int>, _ s: (Int, Int), _ e: (Int, Int), _ rows: Range<Int>) {
+        emit(kind, fromRow: row, range.lowerBound, toRow: row, range.upperBound, s, e, rows)
+    }
+
+    /// Adds a token with no text (an implicit NEWLINE, a DEDENT, the end marker).
+    private mutating func emitEmpty(_ kind: PyToken.Kind, _ s: (Int, Int), _ e: (Int, Int), _ rows: Range<Int>) {
+        tokens.append(PyToken(kind: kind, textRange: 0..<0, short: "", start: s, end: e, lineRows: rows))
     }
 
     /// The tokenizer of CPython 3.11's `tokenize` module (pure Python, regular-expression based).
     private mutating func tokenize() {
         var parenlev = 0, continued = false
         var indents = [0]
-        var contstr: [Unicode.Scalar] = []
         var inString = false, needcont = false
         var strstart = (0, 0), contFirstRow = 0
         var quote: [Unicode.Scalar] = []
@@ -125,15 +206,14 @@ struct PyTokens {
                 if line.isEmpty { failed = true; return }
                 if let end = Self.stringEnd(line, from: 0, quote: quote) {
                     pos = end
-                    emit(.string, (contstr + line[0..<end])[...], strstart, (lnum, end), contFirstRow..<(lnum + 1))
+                    emit(.string, fromRow: strstart.0, strstart.1, toRow: lnum, end, strstart, (lnum, end), contFirstRow..<(lnum + 1))
                     inString = false; needcont = false
                 } else if needcont && !(line.count >= 2 && line[line.count - 2] == "\\" && line[line.count - 1] == "\n") {
-                    emit(.errorToken, (contstr + line)[...], strstart, (lnum, line.count), contFirstRow..<lnum)
+                    emit(.errorToken, fromRow: strstart.0, strstart.1, toRow: lnum, line.count, strstart, (lnum, line.count), contFirstRow..<lnum)
                     inString = false
                     continue
                 } else {
-                    contstr += line
-                    continue
+                    continue  // the string goes on to the next line
                 }
             } else if parenlev == 0 && !continued {
                 if line.isEmpty { break }
@@ -149,20 +229,20 @@ struct PyTokens {
                     if line[pos] == "#" {
                         var e = max
                         while e > pos, line[e - 1] == "\n" || line[e - 1] == "\r" { e -= 1 }
-                        emit(.comment, line[pos..<e], (lnum, pos), (lnum, e), lnum..<(lnum + 1))
+                        emit(.comment, row: lnum, pos..<e, (lnum, pos), (lnum, e), lnum..<(lnum + 1))
                         pos = e
                     }
-                    emit(.nl, line[pos..<max], (lnum, pos), (lnum, max), lnum..<(lnum + 1))
+                    emit(.nl, row: lnum, pos..<max, (lnum, pos), (lnum, max), lnum..<(lnum + 1))
                     continue
                 }
                 if column > indents.last! {
                     indents.append(column)
-                    emit(.indent, line[0..<pos], (lnum, 0), (lnum, pos), lnum..<(lnum + 1))
+                    emit(.indent, row: lnum, 0..<pos, (lnum, 0), (lnum, pos), lnum..<(lnum + 1))
                 }
                 while column < indents.last! {
                     if !indents.contains(column) { failed = true; return }
                     indents.removeLast()
-                    emit(.dedent, [], (lnum, pos), (lnum, pos), lnum..<(lnum + 1))
+                    emitEmpty(.dedent, (lnum, pos), (lnum, pos), lnum..<(lnum + 1))
                 }
             } else {
                 if line.isEmpty { failed = true; return }
@@ -178,14 +258,14 @@ struct PyTokens {
                 if c == "\\" {
                     if start + 1 < max, line[start + 1] == "\n" { continued = true; pos = start + 2; continue }
                     if start + 2 < max, line[start + 1] == "\r", line[start + 2] == "\n" { continued = true; pos = start + 3; continue }
-                    emit(.errorToken, line[pos..<(pos + 1)], (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))
+                    emit(.errorToken, row: lnum, pos..<(pos + 1), (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))
                     pos += 1
                     continue
                 }
                 if c == "#" {
                     var e = start
                     while e < max, line[e] != "\r", line[e] != "\n" { e += 1 }
-                    emit(.comment, line[start..<e], (lnum, start), (lnum, e), lnum..<(lnum + 1))
+                    emit(.comment, row: lnum, start..<e, (lnum, start), (lnum, e), lnum..<(lnum + 1))
                     pos = e
                     continue
                 }
@@ -200,10 +280,10 @@ struct PyTokens {
                         if triple {
                             let qs: [Unicode.Scalar] = [qc, qc, qc]
                             if let end = Self.stringEnd(line, from: q + 3, quote: qs) {
-                                emit(.string, line[start..<end], (lnum, start), (lnum, end), lnum..<(lnum + 1))
+                                emit(.string, row: lnum, start..<end, (lnum, start), (lnum, end), lnum..<(lnum + 1))
                                 pos = end
                             } else {
-                                strstart = (lnum, start); contstr = Array(line[start...]); contFirstRow = lnum
+                                strstart = (lnum, start); contFirstRow = lnum
                                 quote = qs; inString = true; needcont = false
                                 pos = max
                                 break
@@ -225,56 +305,54 @@ struct PyTokens {
                             i += 1
                         }
                         if closed {
-                            emit(.string, line[start..<i], (lnum, start), (lnum, i), lnum..<(lnum + 1))
+                            emit(.string, row: lnum, start..<i, (lnum, start), (lnum, i), lnum..<(lnum + 1))
                             pos = i
                             continue
                         }
                         if cont {
-                            strstart = (lnum, start); contstr = Array(line[start...]); contFirstRow = lnum
+                            strstart = (lnum, start); contFirstRow = lnum
                             quote = [qc]; inString = true; needcont = true
                             pos = max
                             break
                         }
                         // An unterminated quote: no pseudo-token matches here.
-                        emit(.errorToken, line[pos..<(pos + 1)], (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))
+                        emit(.errorToken, row: lnum, pos..<(pos + 1), (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))
                         pos += 1
                         continue
                     }
                 }
                 if Self.isDigit(c) || (c == "." && start + 1 < max && Self.isDigit(line[start + 1])) {
                     let e = Self.numberEnd(line, start)
-                    emit(.number, line[start..<e], (lnum, start), (lnum, e), lnum..<(lnum + 1))
+                    emit(.number, row: lnum, start..<e, (lnum, start), (lnum, e), lnum..<(lnum + 1))
                     pos = e
                     continue
                 }
                 if c == "\n" || c == "\r" {
                     var e = start + 1
                     if c == "\r", e < max, line[e] == "\n" { e += 1 }
-                    emit(parenlev > 0 ? .nl : .newline, line[start..<e], (lnum, start), (lnum, e), lnum..<(lnum + 1))
+                    emit(parenlev > 0 ? .nl : .newline, row: lnum, start..<e, (lnum, start), (lnum, e), lnum..<(lnum + 1))
                     pos = e
                     continue
                 }
-                if let op = Self.operatorScalars.first(where: { o in
-                    start + o.count <= max && line[start..<(start + o.count)].elementsEqual(o)
-                }) {
-                    if op.count == 1 {
+                if let length = Self.operatorLength(line, at: start) {
+                    if length == 1 {
                         if c == "(" || c == "[" || c == "{" { parenlev += 1 }
                         else if c == ")" || c == "]" || c == "}" { parenlev -= 1 }
                     }
-                    emit(.op, line[start..<(start + op.count)], (lnum, start), (lnum, start + op.count), lnum..<(lnum + 1))
-                    pos = start + op.count
+                    emit(.op, row: lnum, start..<(start + length), (lnum, start), (lnum, start + length), lnum..<(lnum + 1))
+                    pos = start + length
                     continue
                 }
                 if Self.isWord(c) {
                     var e = start
                     while e < max, Self.isWord(line[e]) { e += 1 }
                     if Self.isIdentStart(c) {
-                        emit(.name, line[start..<e], (lnum, start), (lnum, e), lnum..<(lnum + 1))
+                        emit(.name, row: lnum, start..<e, (lnum, start), (lnum, e), lnum..<(lnum + 1))
                     }
                     pos = e
                     continue
                 }
-                emit(.errorToken, line[pos..<(pos + 1)], (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))
+                emit(.errorToken, row: lnum, pos..<(pos + 1), (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))
                 pos += 1
             }
         }
@@ -286,13 +364,13 @@ struct PyTokens {
         if let last = lastLine.last, last != "\n" {
             let stripped = lastLine.drop { $0 == " " || $0 == "\t" || $0 == "\u{0C}" }
             if stripped.first != "#" {
-                tokens.append(PyToken(kind: .newline, text: [], start: (lnum - 1, lastLine.count), end: (lnum - 1, lastLine.count + 1), lineRows: 0..<0))
+                emitEmpty(.newline, (lnum - 1, lastLine.count), (lnum - 1, lastLine.count + 1), 0..<0)
             }
         }
         for _ in indents.dropFirst() {
-            tokens.append(PyToken(kind: .dedent, text: [], start: (lnum, 0), end: (lnum, 0), lineRows: 0..<0))
+            emitEmpty(.dedent, (lnum, 0), (lnum, 0), 0..<0)
         }
-        tokens.append(PyToken(kind: .endMarker, text: [], start: (lnum, 0), end: (lnum, 0), lineRows: 0..<0))
+        emitEmpty(.endMarker, (lnum, 0), (lnum, 0), 0..<0)
     }
 
     /// Where a string that ends with `quote` ends on `line` (after the quote), from `from`.

@@ -32,22 +32,29 @@ public struct Configuration: Sendable, Equatable {
     /// Named profiles defined here: name → selectors.
     public var profiles: [String: [String]] = [:]
     public var includePrompt: Bool?
+    /// `[tool.fluke.gate]`: what `fluke gate` accepts.
+    public var gate: GatePolicy?
 
     public init(file: String? = nil) { self.file = file }
 
-    static let keys: Set<String> = ["select", "extend-select", "ignore", "rule-dirs", "include-prompt", "options", "profiles"]
+    static let keys: Set<String> = ["select", "extend-select", "ignore", "rule-dirs", "include-prompt", "options",
+                                    "profiles", "gate"]
 
-    /// Reads a `pyproject.toml` (its `[tool.fluke]` table; nil if it has none) or a `fluke.toml`.
-    public static func load(file: String) throws(RuleError) -> Configuration? {
+    /// A TOML file's table; errors name the file and line.
+    static func readTOML(_ file: String) throws(RuleError) -> TOMLTable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw RuleError(file: file, message: "cannot read the configuration file")
         }
-        let table: TOMLTable
-        do { table = try TOMLTable(string: String(decoding: data, as: UTF8.self)) } catch let e as TOMLParseError {
+        do { return try TOMLTable(string: String(decoding: data, as: UTF8.self)) } catch let e as TOMLParseError {
             throw RuleError(file: file, line: e.source.begin.line, message: "not valid TOML: \(e.description)")
         } catch {
             throw RuleError(file: file, message: "not valid TOML: \(error)")
         }
+    }
+
+    /// Reads a `pyproject.toml` (its `[tool.fluke]` table; nil if it has none) or a `fluke.toml`.
+    public static func load(file: String) throws(RuleError) -> Configuration? {
+        let table = try readTOML(file)
         let settings: TOMLTable
         if (file as NSString).lastPathComponent == "pyproject.toml" {
             guard let tool = table["tool"]?.table, let fluke = tool["fluke"] else { return nil }
@@ -97,6 +104,9 @@ public struct Configuration: Sendable, Equatable {
                     }
                     config.options[code] = values
                 }
+            case "gate":
+                guard let t = value.table else { throw fail(key, "must be a table") }
+                config.gate = try GatePolicy.parse(t, file: file, prefix: prefix + "gate.")
             case "profiles":
                 guard let t = value.table else { throw fail(key, "must be a table of profiles") }
                 for name in t.keys.sorted() {

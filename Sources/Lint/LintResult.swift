@@ -22,6 +22,18 @@ public struct LintResult: Sendable, Codable {
     /// Whether findings in the prompt counted.
     public var includesPrompt: Bool
 
+    public init(candidate: CandidateID, findings: [Finding], adherence: [String: Bool], profiles: [String: Bool],
+                score: Double, statements: Int, parses: Bool, includesPrompt: Bool) {
+        self.candidate = candidate
+        self.findings = findings
+        self.adherence = adherence
+        self.profiles = profiles
+        self.score = score
+        self.statements = statements
+        self.parses = parses
+        self.includesPrompt = includesPrompt
+    }
+
     enum CodingKeys: String, CodingKey {
         case candidate, findings, adherence, profiles, score, statements, parses, includesPrompt = "includes_prompt"
     }
@@ -35,12 +47,12 @@ extension Linter {
     public func lint(_ candidate: Candidate, tree: Tree, includePrompt: Bool = false) -> LintResult {
         let findings = self.findings(in: tree, firstModelLine: candidate.firstModelLine)
         let counted = includePrompt ? findings : findings.filter { !$0.inPrompt }
-        let fired = Set(counted.map(\.code))
-        var adherence: [String: Bool] = [:]
-        var profiles: [String: Bool] = [:]
-        for a in rules {
-            adherence[a.code] = !fired.contains(a.code)
-            for p in a.rule.profiles { profiles[p] = (profiles[p] ?? true) && !fired.contains(a.code) }
+        // Every rule and profile adheres but those with a finding that counts.
+        var adherence = adherenceWhenClean
+        var profiles = profilesWhenClean
+        for code in Set(counted.map(\.code)) where adherence[code] != nil {
+            adherence[code] = false
+            for p in profilesOfCode[code] ?? [] { profiles[p] = false }
         }
         let statements = Scoring.statements(in: tree)
         return LintResult(candidate: candidate.id, findings: findings, adherence: adherence, profiles: profiles,
@@ -69,7 +81,7 @@ public enum Scoring {
         "match_statement", "function_definition", "class_definition",
     ]
 
-    static let statementSymbols: Set<UInt16> = Set(statementKinds.map { Symbols.named($0) }).subtracting([0])
+    static let statementSymbols = SymbolSet(named: Array(statementKinds))
 
     /// Statements as Pylint counts them (every statement node, compound ones and definitions
     /// included).

@@ -16,6 +16,18 @@ public final class Linter: @unchecked Sendable {
     /// For each pattern of `query`, the index in `rules` of the rule it belongs to.
     private let patternRule: [Int]
     private let checkers: [(any Checker, [ActiveRule])]
+    /// The index of the `@report` capture in `query`, if any pattern has one.
+    private let reportCapture: Int?
+    /// Per rule: whether its message has `{placeholders}` (only then are capture texts needed).
+    private let messageTakesValues: [Bool]
+    /// Per rule: the index of the first rule with its code (findings are unique per code and place).
+    private let codeIndex: [Int]
+    /// `LintResult.adherence` and `.profiles` of a candidate with no finding: every code and
+    /// every profile true.
+    let adherenceWhenClean: [String: Bool]
+    let profilesWhenClean: [String: Bool]
+    /// The profiles each code belongs to.
+    let profilesOfCode: [String: [String]]
 
     /// - Parameters:
     ///   - rules: the rules to run.
@@ -79,6 +91,25 @@ public final class Linter: @unchecked Sendable {
             }
         }
         self.patternRule = patternRule
+        reportCapture = query?.captureNames.firstIndex(of: "report")
+        messageTakesValues = active.map { $0.rule.message.contains("{") }
+        var firstOfCode: [String: Int] = [:]
+        codeIndex = active.enumerated().map { i, a in
+            if let first = firstOfCode[a.code] { return first }
+            firstOfCode[a.code] = i
+            return i
+        }
+        var adherence: [String: Bool] = [:], profiles: [String: Bool] = [:], profilesOfCode: [String: [String]] = [:]
+        for a in active {
+            adherence[a.code] = true
+            for p in a.rule.profiles {
+                profiles[p] = true
+                profilesOfCode[a.code, default: []].append(p)
+            }
+        }
+        adherenceWhenClean = adherence
+        profilesWhenClean = profiles
+        self.profilesOfCode = profilesOfCode
         checkers = checkerOrder.map { name in (CheckerRegistry.checker(named: name)!.init(), byChecker[name]!) }
     }
 
@@ -101,16 +132,24 @@ public final class Linter: @unchecked Sendable {
     /// `firstModelLine` marks findings before it as being in the prompt.
     public func findings(in tree: Tree, firstModelLine: Int = 1) -> [Finding] {
         var out: [Finding] = []
-        var seen = Set<String>()
+        /// A rule (by `codeIndex`) and where it found something.
+        struct Place: Hashable { var rule: Int, line: Int, column: Int }
+        var seen = Set<Place>()
         if let query {
             query.forEachMatch(in: tree.root) { match in
-                let active = rules[patternRule[match.patternIndex]]
-                guard let node = match.node("report") ?? match.captures.first?.node else { return }
+                let ruleIndex = patternRule[match.patternIndex]
+                let active = rules[ruleIndex]
+                guard let node = match.captures.first(where: { $0.index == reportCapture })?.node
+                        ?? match.captures.first?.node else { return }
                 var values: [String: String] = [:]
-                for c in match.captures where values[c.name] == nil { values[c.name] = c.node.text }
+                if messageTakesValues[ruleIndex] {
+                    for c in match.captures where values[c.name] == nil { values[c.name] = c.node.text }
+                }
                 let f = active.finding(node, values)
                 // One finding per rule and place, however many patterns matched there.
-                if seen.insert("\(f.code)@\(f.start.line):\(f.start.column)").inserted { out.append(f) }
+                if seen.insert(Place(rule: codeIndex[ruleIndex], line: f.start.line, column: f.start.column)).inserted {
+                    out.append(f)
+                }
             }
         }
         let context = CheckContext(tree: tree)
@@ -134,6 +173,7 @@ struct NoQA {
         pattern: #"#\s*noqa(?::[\s]?(?<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?"#, options: [.caseInsensitive])
 
     init(tree: Tree) {
+        guard NoQA.mayContainNoQA(tree.source.bytes) else { return }
         tree.forEachNode { node in
             guard node.symbol == Symbols.comment else { return true }
             let text = node.text
@@ -150,6 +190,19 @@ struct NoQA {
                 lines[line] = .some(nil)
             }
             return true
+        }
+    }
+
+    /// Whether "noqa" (in any case) occurs in `bytes`: when it does not, no comment can
+    /// suppress anything and the tree need not be searched.
+    static func mayContainNoQA(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            guard b.count >= 4 else { return false }
+            for i in 0...(b.count - 4) where b[i] | 0x20 == 0x6E  // n
+                && b[i + 1] | 0x20 == 0x6F && b[i + 2] | 0x20 == 0x71 && b[i + 3] | 0x20 == 0x61 {  // o q a
+                return true
+            }
+            return false
         }
     }
 

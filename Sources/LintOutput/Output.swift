@@ -94,7 +94,7 @@ public final class LintWriter {
     // MARK: objects
 
     /// A JSON string literal.
-    static func appendString(_ s: String, to out: inout String) {
+    public static func appendString(_ s: String, to out: inout String) {
         out += "\""
         var plain = true
         for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C { plain = false; break }
@@ -125,7 +125,7 @@ public final class LintWriter {
         out += "{\"column\":\(l.column),\"row\":\(l.line)}"
     }
 
-    static func appendIdentity(_ id: CandidateID, to out: inout String) {
+    public static func appendIdentity(_ id: CandidateID, to out: inout String) {
         if let c = id.completionID { out += ",\"completion_id\":\(c)" }
         if let m = id.model { out += ",\"model\":"; appendString(m, to: &out) }
         if let l = id.line { out += ",\"record_line\":\(l)" }
@@ -134,7 +134,7 @@ public final class LintWriter {
 
     /// One finding as JSON; with the candidate's identity (file and record) when `id` is given,
     /// as `--format json` writes it, or without, inside a JSONL record that carries it.
-    static func appendFinding(_ f: Finding, _ id: CandidateID?, to out: inout String) {
+    public static func appendFinding(_ f: Finding, _ id: CandidateID?, to out: inout String) {
         out += "{\"code\":"
         appendString(f.code, to: &out)
         out += ",\"end_location\":"

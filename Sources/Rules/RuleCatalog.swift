@@ -70,9 +70,22 @@ public struct RuleCatalog: Sendable {
     public func matching(_ selector: String) -> [Rule] {
         if selector == "ALL" { return rules }
         if let rule = self[selector] { return [rule] }
-        let byPrefix = rules.filter { $0.code.hasPrefix(selector) }
+        let byPrefix = RuleCatalog.matching(selector, in: rules)
         if !byPrefix.isEmpty { return byPrefix }
         return rules.filter { $0.profiles.contains(selector) }
+    }
+
+    /// The rules a code prefix selects, as Ruff reads prefixes: one with digits is a plain
+    /// prefix (`E1` → E101, E111, …); one of letters only names a linter, so `F` selects F401
+    /// but not Fluke's FLK001, while `FL` (no linter of its own) selects FLC, FLK and FLP.
+    public static func matching(_ prefix: String, in rules: [Rule]) -> [Rule] {
+        guard !prefix.isEmpty else { return [] }
+        if prefix.contains(where: \.isNumber) { return rules.filter { $0.code.hasPrefix(prefix) } }
+        let letters = { (code: String) in code.prefix { !$0.isNumber } }
+        if rules.contains(where: { letters($0.code) == prefix }) {
+            return rules.filter { letters($0.code) == prefix }
+        }
+        return rules.filter { $0.code.hasPrefix(prefix) }
     }
 
     /// Every profile named by some rule, with its rules' codes.

@@ -101,6 +101,12 @@ public enum Symbols {
         Int(symbol) < names.count ? names[Int(symbol)] : "ERROR"
     }
 
+    /// The id of the anonymous node kind `name`, such as `:` or `else` (0 if the grammar has
+    /// none).
+    public static func anonymous(_ name: String) -> UInt16 {
+        ts_language_symbol_for_name(PythonParser.language, name, UInt32(name.utf8.count), false)
+    }
+
     public static let module = named("module")
     public static let block = named("block")
     public static let comment = named("comment")
@@ -109,4 +115,82 @@ public enum Symbols {
     public static let expressionStatement = named("expression_statement")
     public static let string = named("string")
     public static let identifier = named("identifier")
+
+    // Kinds the checkers test on many nodes (comparing ids, not strings).
+    public static let aliasedImport = named("aliased_import")
+    public static let asPattern = named("as_pattern")
+    public static let assignment = named("assignment")
+    public static let attribute = named("attribute")
+    public static let augmentedAssignment = named("augmented_assignment")
+    public static let breakStatement = named("break_statement")
+    public static let call = named("call")
+    public static let caseClause = named("case_clause")
+    public static let casePattern = named("case_pattern")
+    public static let classDefinition = named("class_definition")
+    public static let comparisonOperator = named("comparison_operator")
+    public static let concatenatedString = named("concatenated_string")
+    public static let decoratedDefinition = named("decorated_definition")
+    public static let decorator = named("decorator")
+    public static let defaultParameter = named("default_parameter")
+    public static let dictionarySplatPattern = named("dictionary_splat_pattern")
+    public static let dottedName = named("dotted_name")
+    public static let elifClause = named("elif_clause")
+    public static let elseClause = named("else_clause")
+    public static let exceptClause = named("except_clause")
+    public static let exceptGroupClause = named("except_group_clause")
+    public static let execStatement = named("exec_statement")
+    public static let expressionList = named("expression_list")
+    public static let finallyClause = named("finally_clause")
+    public static let forInClause = named("for_in_clause")
+    public static let forStatement = named("for_statement")
+    public static let functionDefinition = named("function_definition")
+    public static let globalStatement = named("global_statement")
+    public static let ifStatement = named("if_statement")
+    public static let importStatement = named("import_statement")
+    public static let keywordArgument = named("keyword_argument")
+    public static let keywordSeparator = named("keyword_separator")
+    public static let lambda = named("lambda")
+    public static let list = named("list")
+    public static let listPattern = named("list_pattern")
+    public static let listSplat = named("list_splat")
+    public static let listSplatPattern = named("list_splat_pattern")
+    public static let matchStatement = named("match_statement")
+    public static let namedExpression = named("named_expression")
+    public static let parenthesizedExpression = named("parenthesized_expression")
+    public static let patternList = named("pattern_list")
+    public static let printStatement = named("print_statement")
+    public static let raiseStatement = named("raise_statement")
+    public static let returnStatement = named("return_statement")
+    public static let stringContent = named("string_content")
+    public static let stringStart = named("string_start")
+    public static let subscriptNode = named("subscript")
+    public static let tryStatement = named("try_statement")
+    public static let tuple = named("tuple")
+    public static let tuplePattern = named("tuple_pattern")
+    public static let typedDefaultParameter = named("typed_default_parameter")
+    public static let typedParameter = named("typed_parameter")
+    public static let unionPattern = named("union_pattern")
+    public static let whileStatement = named("while_statement")
+    public static let withItem = named("with_item")
+    public static let withStatement = named("with_statement")
+    public static let comma = anonymous(",")
+}
+
+/// A set of node kinds, tested by symbol id with one table look-up (no hashing, no string):
+/// for checks that run on every node.
+public struct SymbolSet: Sendable {
+    private let table: [Bool]
+
+    /// The named node kinds `names` (and the anonymous ones in `anonymous`).
+    public init(named names: [String], anonymous: [String] = []) {
+        var table = [Bool](repeating: false, count: Symbols.names.count + 1)
+        for symbol in names.map(Symbols.named) + anonymous.map(Symbols.anonymous) where symbol != 0 {
+            table[Int(symbol)] = true
+        }
+        self.table = table
+    }
+
+    public func contains(_ symbol: UInt16) -> Bool {
+        Int(symbol) < table.count && table[Int(symbol)]
+    }
 }

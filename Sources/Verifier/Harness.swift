@@ -360,17 +360,14 @@ def clean_up(pid, folder):
                 os.setgroups([])
                 os.setgid(UID)
                 os.setuid(UID)
-                os.kill(-1, signal.SIGKILL)  # every process of this worker's own user
+                sweep(UID)  # every process of this worker's own user
                 shutil.rmtree(folder, ignore_errors=True)
             finally:
                 os._exit(0)
         os.waitpid(helper, 0)
     else:
         if PIDNS:
-            try:
-                os.kill(-1, signal.SIGKILL)  # all but us and the namespace's init
-            except OSError:
-                pass
+            sweep()  # all but us and the namespace's init
         def writable(func, path, exc):
             try:
                 os.chmod(os.path.dirname(path), 0o700)
@@ -386,10 +383,36 @@ def clean_up(pid, folder):
         pass
 
 
-def others():
-    """Processes in our pid namespace besides its init and us."""
+def others(uid=None):
+    """Live processes in our pid namespace besides its init and us (of `uid`, if given);
+    zombies are left to whoever reaps them."""
     me = os.getpid()
-    return [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+    found = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit() or int(p) in (1, me):
+            continue
+        try:
+            if uid is not None and os.stat("/proc/" + p).st_uid != uid:
+                continue
+            with open("/proc/%s/stat" % p, "rb") as f:
+                if f.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                    continue
+        except (OSError, IndexError):
+            continue
+        found.append(p)
+    return found
+
+
+def sweep(uid=None):
+    """kill(-1) until nothing is left: a fork bomb can fork while one kill(-1) walks the list."""
+    for _ in range(500):
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        if not PIDNS or not others(uid):
+            return
+        time.sleep(0.002)
 
 
 def run_in_child(body, seconds, cpu_seconds, pipe=False):

@@ -13,20 +13,6 @@ public enum Status: String, Codable, Sendable {
     case error
 }
 
-/// Where a candidate stands against the weak (base) and the strong (plus) verifier.
-public enum Label: String, Codable, Sendable, CaseIterable {
-    case TP, FP, TN, FN
-
-    public init(base: Bool, plus: Bool) {
-        switch (base, plus) {
-        case (true, true): self = .TP
-        case (true, false): self = .FP
-        case (false, false): self = .TN
-        case (false, true): self = .FN
-        }
-    }
-}
-
 /// One part (base or plus) of a candidate's run.
 public struct PartResult: Codable, Sendable, Equatable {
     public var status: Status
@@ -110,7 +96,7 @@ public struct LabelRecord: Codable, Sendable {
         model = id.model
         filename = id.path
         recordLine = id.line
-        label = Label(base: base.status == .pass, plus: plus.status == .pass)
+        label = Label(passesWeak: base.status == .pass, passesStrong: plus.status == .pass)
         self.base = base
         self.plus = plus
         self.solution = solution

@@ -14,7 +14,8 @@ struct Fluke: ParsableCommand {
             generations.json, or - for standard input.
             """,
         version: "0.1.0",
-        subcommands: [Parse.self, Sanitize.self, Lint.self, Verify.self, Rules_.self, RuleCommand.self])
+        subcommands: [Parse.self, Sanitize.self, Verify.self, Lint.self, ReportCommand.self, Analyze.self, GateCommand.self,
+                      SelectCommand.self, Rules_.self, RuleCommand.self])
 
     /// Exit codes as Ruff's: 0 clean, 1 findings (set by each command), 2 usage or input error.
     static func main() {
@@ -24,6 +25,10 @@ struct Fluke: ParsableCommand {
         } catch let code as ExitCode {
             exit(withError: code)
         } catch let e as RuleError {
+            FileHandle.standardError.write(Data("fluke: error: \(e)\n".utf8))
+            Foundation.exit(2)
+        } catch let e as InputFailure {
+            Progress.clearLine()
             FileHandle.standardError.write(Data("fluke: error: \(e)\n".utf8))
             Foundation.exit(2)
         } catch {

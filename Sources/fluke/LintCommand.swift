@@ -133,13 +133,41 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         let cache = try LinterCache(options: ruleOptions)
-        let reader = try input.reader()
-        let parseOnly = self.parseOnly
         let sink = try OutputSink(path: output)
         var writer: LintWriter? = nil
-        var pending: [(Candidate, Linter, Bool)] = []
+        func makeWriter(_ rules: [Rule]) -> LintWriter {
+            LintWriter(format: LintFormat(rawValue: format.rawValue)!, rules: rules) { sink.write($0) }
+        }
+        try LintRun(cache: cache, reader: try input.reader(), jobs: jobs, includePrompt: includePrompt,
+                    parseOnly: parseOnly).run(input.paths) { result, rules in
+            if writer == nil { writer = makeWriter(rules) }
+            writer!.add(result)
+        }
+        if writer == nil {
+            writer = makeWriter(try cache.linter(for: try cache.configuration(for: input.paths.first ?? ".")).1)
+        }
+        writer!.finish(summary: format == .text && output == nil && !parseOnly)
+        sink.flush()
+        Progress.clearLine()
+        try finish()
+        if writer!.findingCount > 0 && !exitZero { throw ExitCode(1) }
+    }
+}
+
+/// Lints candidates as they are read, in parallel batches, handing on results in input order
+/// (with the rules that produced them). Unreadable candidates are reported and skipped.
+struct LintRun {
+    let cache: LinterCache
+    let reader: CandidateReader
+    let jobs: Int
+    let includePrompt: Bool
+    var parseOnly = false
+
+    func run(_ paths: [String], _ each: (LintResult, [Rule]) throws -> Void) throws {
+        var pending: [(Candidate, Linter, [Rule], Bool)] = []
         let workers = max(1, jobs)
         let parsers = try ParserPool(count: workers)  // one per worker, for the whole run
+        let parseOnly = self.parseOnly
         var done = 0
 
         func flush() throws {
@@ -150,7 +178,7 @@ struct Lint: ParsableCommand {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var i = w
                 while i < batch.count {
-                    let (candidate, linter, includePrompt) = batch[i]
+                    let (candidate, linter, _, includePrompt) = batch[i]
                     if parseOnly {
                         _ = try? parsers.parsers[w].parse(bytes: candidate.bytes)
                         i += workers
@@ -165,9 +193,9 @@ struct Lint: ParsableCommand {
                     i += workers
                 }
             }
-            for r in results.items {
+            for (i, r) in results.items.enumerated() {
                 switch r {
-                case .success(let result): writer!.add(result)
+                case .success(let result): try each(result, batch[i].2)
                 case .failure(let issue): Diagnostics.report(issue)
                 case nil: break
                 }
@@ -176,29 +204,18 @@ struct Lint: ParsableCommand {
             Progress.update("linting: \(done) candidates")
         }
 
-        try reader.read(input.paths) { item in
+        try reader.read(paths) { item in
             switch item {
             case .issue(let issue): Diagnostics.report(issue)
             case .candidate(let candidate):
                 let config = try cache.configuration(for: candidate.id.path)
                 let (linter, rules) = try cache.linter(for: config)
-                if writer == nil {
-                    writer = LintWriter(format: LintFormat(rawValue: format.rawValue)!, rules: rules) { sink.write($0) }
-                }
-                pending.append((candidate, linter, includePrompt || (config.includePrompt ?? false)))
+                pending.append((candidate, linter, rules, includePrompt || (config.includePrompt ?? false)))
                 if pending.count >= 256 { try flush() }
             }
         }
         try flush()
-        if writer == nil {
-            let (_, rules) = try cache.linter(for: try cache.configuration(for: input.paths.first ?? "."))
-            writer = LintWriter(format: LintFormat(rawValue: format.rawValue)!, rules: rules) { sink.write($0) }
-        }
-        writer!.finish(summary: format == .text && output == nil && !parseOnly)
-        sink.flush()
         Progress.clearLine()
-        try finish()
-        if writer!.findingCount > 0 && !exitZero { throw ExitCode(1) }
     }
 }
 

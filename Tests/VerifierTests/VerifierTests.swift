@@ -140,7 +140,7 @@ let bwrapWorks: Bool = {
         let r = try fluke(["verify", path])
         #expect(r.status == 0, "\(r.stderr)")
         let got = try records(r.stdout)
-        #expect(got.map { "\($0.taskID!)#\($0.completionID!) \($0.label)" } == ["HumanEval/0#0 TP", "HumanEval/1#0 FP", "HumanEval/1#1 TN"])
+        #expect(got.map { "\($0.taskID!)#\($0.completionID!) \($0.label.rawValue)" } == ["HumanEval/0#0 TP", "HumanEval/1#0 FP", "HumanEval/1#1 TN"])
         #expect(got[2].plus.status == .timeout && got.allSatisfy { $0.sandbox == "evalplus" })
     }
 
@@ -153,7 +153,7 @@ let bwrapWorks: Bool = {
         #expect(r.status == 2)
         #expect(r.stderr.contains("s.jsonl:2: task Nope/1 is not in"), "\(r.stderr)")
         let got = try records(r.stdout)
-        #expect(got.count == 1 && got[0].label == .TN)
+        #expect(got.count == 1 && got[0].label == .tn)
     }
 }
 
@@ -190,15 +190,15 @@ let bwrapWorks: Bool = {
         ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(got.count == 7)
-        #expect(got[0].label == .TP && got[6].label == .TP)
+        #expect(got[0].label == .tp && got[6].label == .tp)
         #expect(got[1].base.status == .timeout && got[1].base.inputIndex == 0)
         #expect(got[2].base.status == .error && got[2].base.exception == "MemoryError")
         #expect(got[3].base.status == .timeout && got[3].base.killed == true && got[3].base.evalplusStatus == "timeout")
         // Output is thrown away: gigabytes printed do not reach ours, which stays clean JSONL.
-        #expect(got[4].label == .TP || got[4].base.status == .timeout)
+        #expect(got[4].label == .tp || got[4].base.status == .timeout)
         #expect(r.stdout.utf8.count < 100_000)
         #expect(got[5].base.status == .timeout && got[5].base.killed == true)
-        for g in [got[1], got[2], got[3], got[5]] { #expect(g.label == .TN) }
+        for g in [got[1], got[2], got[3], got[5]] { #expect(g.label == .tn) }
     }
 
     /// Without namespaces the limits and kills still hold, and the records say which mode ran.
@@ -211,7 +211,7 @@ let bwrapWorks: Bool = {
         ], extra: ["--sandbox", "rlimits"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("weaker sandbox"))
-        #expect(got.map(\.label) == [.TP, .TN, .TN, .TN])
+        #expect(got.map(\.label) == [.tp, .tn, .tn, .tn])
         #expect(got.allSatisfy { $0.sandbox == "rlimits" })
         #expect(got[2].base.exception == "MemoryError")
         #expect(got[3].base.killed == true)
@@ -228,14 +228,14 @@ let bwrapWorks: Bool = {
         ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(got.count == 5)
-        #expect(got[0].label == .TN && [.timeout, .error].contains(got[0].base.status))
+        #expect(got[0].label == .tn && [.timeout, .error].contains(got[0].base.status))
         #expect(got[1].base.status == .error && got[1].base.exception == "OSError", "\(got[1].base)")
         #expect(got[1].base.detail?.contains("unreachable") == true, "\(got[1].base)")
         // Killing the harness either fails (other user) or kills only that worker, which restarts.
-        #expect(got[2].label == .TN && got[2].base.status == .error)
+        #expect(got[2].label == .tn && got[2].base.status == .error)
         // kill(-1): in the sandbox it reaches only the candidate's own processes.
-        #expect(got[3].label == .TP || got[3].base.status == .error)
-        #expect(got[4].label == .TP)
+        #expect(got[3].label == .tp || got[3].base.status == .error)
+        #expect(got[4].label == .tp)
         // Nothing the fork bomb started outlives the run.
         #expect(leftovers(ofRun: r.pid).isEmpty)
     }
@@ -259,7 +259,7 @@ let bwrapWorks: Bool = {
         for g in got[0..<5] {
             #expect(g.base.status == .error && g.base.exception == "FileNotFoundError", "\(g.base)")
         }
-        #expect(got[5].label == .TP)  // its own folder is writable
+        #expect(got[5].label == .tp)  // its own folder is writable
         #expect((try? String(contentsOfFile: keep, encoding: .utf8)) == "keep")
         #expect((try? String(contentsOfFile: home + "/secret.txt", encoding: .utf8)) == "secret")
         #expect(!FileManager.default.fileExists(atPath: home + "/new.txt"))
@@ -272,10 +272,10 @@ let bwrapWorks: Bool = {
 
 @Suite struct RecordTests {
     @Test func labelsFollowBaseAndPlus() {
-        #expect(Label(base: true, plus: true) == .TP)
-        #expect(Label(base: true, plus: false) == .FP)
-        #expect(Label(base: false, plus: false) == .TN)
-        #expect(Label(base: false, plus: true) == .FN)
+        #expect(Label(passesWeak: true, passesStrong: true) == .tp)
+        #expect(Label(passesWeak: true, passesStrong: false) == .fp)
+        #expect(Label(passesWeak: false, passesStrong: false) == .tn)
+        #expect(Label(passesWeak: false, passesStrong: true) == .fn)
     }
 
     @Test func rawElementKeepsTheInputsText() {
@@ -295,7 +295,7 @@ let bwrapWorks: Bool = {
         let line = r.jsonLine()
         write(path, line + "\n" + line.prefix(30))
         let (read, valid) = try readLabels(path: path)
-        #expect(read.count == 1 && read[0].label == .FP && read[0].plus.inputIndex == 2)
+        #expect(read.count == 1 && read[0].label == .fp && read[0].plus.inputIndex == 2)
         #expect(valid == line.utf8.count + 1)
     }
 
@@ -317,7 +317,7 @@ let bwrapWorks: Bool = {
         #expect((eval["HumanEval/9"]![0]["base_fail_tests"] as! [Any]).isEmpty)  // killed on its first input
         let back = try EvalResults.read(path: path)
         #expect(back.map(\.taskID) == ["HumanEval/9", "HumanEval/10"])
-        #expect(back.map(\.label) == [.FN, .FP])
+        #expect(back.map(\.label) == [.fn, .fp])
         #expect(back[0].base.status == .timeout && back[0].solution == "b")
     }
 }
@@ -367,12 +367,12 @@ let bwrapWorks: Bool = {
             ("HumanEval/32 not-a-root", "r + 1.0"),       // find_zero: is |poly(x)| <= atol?
             ("HumanEval/0 int-for-bool", "int(r)"),       // 1 == True: equal, as EvalPlus compares
         ])
-        #expect(labels["HumanEval/4 canonical"] == .TP && labels["HumanEval/32 canonical"] == .TP)
-        #expect(labels["HumanEval/0 canonical"] == .TP)
-        #expect(labels["HumanEval/4 within-1e-6"] == .TP)
-        #expect(labels["HumanEval/4 off-by-1e-3"] == .TN)
-        #expect(labels["HumanEval/32 not-a-root"] == .TN)
-        #expect(labels["HumanEval/0 int-for-bool"] == .TP)
+        #expect(labels["HumanEval/4 canonical"] == .tp && labels["HumanEval/32 canonical"] == .tp)
+        #expect(labels["HumanEval/0 canonical"] == .tp)
+        #expect(labels["HumanEval/4 within-1e-6"] == .tp)
+        #expect(labels["HumanEval/4 off-by-1e-3"] == .tn)
+        #expect(labels["HumanEval/32 not-a-root"] == .tn)
+        #expect(labels["HumanEval/0 int-for-bool"] == .tp)
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: data + "/MbppPlus.jsonl.gz"),
@@ -383,9 +383,9 @@ let bwrapWorks: Bool = {
             ("Mbpp/3 negated", "not r"),
         ])
         for t in ["Mbpp/2", "Mbpp/124", "Mbpp/581", "Mbpp/252", "Mbpp/3"] {
-            #expect(labels["\(t) canonical"] == .TP, "\(t)")  // tuples, complex numbers as EvalPlus builds them
+            #expect(labels["\(t) canonical"] == .tp, "\(t)")  // tuples, complex numbers as EvalPlus builds them
         }
-        #expect(labels["Mbpp/2 reordered"] == .TP)
-        #expect(labels["Mbpp/3 negated"] == .TN)
+        #expect(labels["Mbpp/2 reordered"] == .tp)
+        #expect(labels["Mbpp/3 negated"] == .tn)
     }
 }

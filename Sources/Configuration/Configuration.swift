@@ -41,6 +41,7 @@ public struct Configuration: Sendable, Equatable {
                                     "profiles", "gate"]
 
     /// A TOML file's table; errors name the file and line.
+    /// (Key errors of its tables are made by `TOMLKeys`.)
     static func readTOML(_ file: String) throws(RuleError) -> TOMLTable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw RuleError(file: file, message: "cannot read the configuration file")
@@ -66,18 +67,8 @@ public struct Configuration: Sendable, Equatable {
         let prefix = (file as NSString).lastPathComponent == "pyproject.toml" ? "tool.fluke." : ""
         let dir = (file as NSString).deletingLastPathComponent
         var config = Configuration(file: file)
-        func fail(_ key: String, _ message: String) -> RuleError {
-            RuleError(file: file, message: "`\(prefix)\(key)`: \(message)")
-        }
-        func strings(_ key: String, _ value: TOMLValueConvertible) throws(RuleError) -> [String] {
-            guard let array = value.array else { throw fail(key, "must be a list of strings") }
-            var out: [String] = []
-            for item in array {
-                guard let s = item.string else { throw fail(key, "must be a list of strings") }
-                out.append(s)
-            }
-            return out
-        }
+        let reader = TOMLKeys(file: file, prefix: prefix)
+        let fail = reader.fail, strings = reader.strings
         for key in settings.keys.sorted() {
             let value = settings[key]!
             switch key {
@@ -224,5 +215,27 @@ public struct Configuration: Sendable, Equatable {
         c.extendSelect += extendSelect
         c.ignore += ignore
         return c
+    }
+}
+
+/// Reading the keys of one TOML table, with errors that name the file and the full key
+/// (`tool.fluke.gate.forbid`).
+struct TOMLKeys {
+    let file: String
+    /// How the table's keys are spelled from the top of the file (`tool.fluke.`).
+    let prefix: String
+
+    func fail(_ key: String, _ message: String) -> RuleError {
+        RuleError(file: file, message: "`\(prefix)\(key)`: \(message)")
+    }
+
+    func strings(_ key: String, _ value: TOMLValueConvertible) throws(RuleError) -> [String] {
+        guard let array = value.array else { throw fail(key, "must be a list of strings") }
+        var out: [String] = []
+        for item in array {
+            guard let s = item.string else { throw fail(key, "must be a list of strings") }
+            out.append(s)
+        }
+        return out
     }
 }

@@ -39,18 +39,8 @@ public struct GatePolicy: Sendable, Equatable {
     /// Reads a policy table; `prefix` is how its keys are named in errors (`tool.fluke.gate.`).
     static func parse(_ table: TOMLTable, file: String, prefix: String) throws(RuleError) -> GatePolicy {
         var policy = GatePolicy(file: file)
-        func fail(_ key: String, _ message: String) -> RuleError {
-            RuleError(file: file, message: "`\(prefix)\(key)`: \(message)")
-        }
-        func strings(_ key: String, _ value: TOMLValueConvertible) throws(RuleError) -> [String] {
-            guard let array = value.array else { throw fail(key, "must be a list of strings") }
-            var out: [String] = []
-            for item in array {
-                guard let s = item.string else { throw fail(key, "must be a list of strings") }
-                out.append(s)
-            }
-            return out
-        }
+        let reader = TOMLKeys(file: file, prefix: prefix)
+        let fail = reader.fail, strings = reader.strings
         for key in table.keys.sorted() {
             let value = table[key]!
             switch key {

@@ -62,12 +62,7 @@ struct Analyze: ParsableCommand {
         }
         var lintArguments = common + ["--format", "jsonl", "--output", lint + ".partial", "--exit-zero", "--jobs", "\(jobs)"]
         if includePrompt { lintArguments.append("--include-prompt") }
-        if let s = ruleOptions.select { lintArguments += ["--select", s] }
-        if let s = ruleOptions.extendSelect { lintArguments += ["--extend-select", s] }
-        if let s = ruleOptions.ignore { lintArguments += ["--ignore", s] }
-        for d in ruleOptions.ruleDirectories { lintArguments += ["--rules", d] }
-        if let c = ruleOptions.config { lintArguments += ["--config", c] }
-        if ruleOptions.isolated { lintArguments.append("--isolated") }
+        lintArguments += ruleOptions.arguments
         let stamp = Analyze.stamp(lintArguments + ["--"] + lintInputs)
         let stampFile = lint + ".stamp"
         if !fresh, fm.fileExists(atPath: lint), (try? String(contentsOfFile: stampFile, encoding: .utf8)) == stamp {

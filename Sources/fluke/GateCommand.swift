@@ -62,7 +62,7 @@ struct GateRun {
     func run(_ each: (GateDecision, LintResult, [Rule]) throws -> Void) throws -> GatePolicy {
         let cache = try LinterCache(options: ruleOptions)
         let first = input.paths.first ?? "."
-        let configured = try cache.configuration(for: first == "-" ? "-" : first).gate
+        let configured = try cache.configuration(for: first).gate
         let policy = try policyOptions.resolve(configured: configured)
         let (_, rules) = try cache.linter(for: try cache.configuration(for: first))
         let catalog = try RuleCatalog.load(directories: ReportCommand.ruleDirectories(ruleOptions))

@@ -28,6 +28,18 @@ struct RuleOptions: ParsableArguments {
     @Flag(help: "Ignore configuration files.")
     var isolated = false
 
+    /// These options as command-line arguments again (to run `fluke lint` from another command).
+    var arguments: [String] {
+        var out: [String] = []
+        if let s = select { out += ["--select", s] }
+        if let s = extendSelect { out += ["--extend-select", s] }
+        if let s = ignore { out += ["--ignore", s] }
+        for d in ruleDirectories { out += ["--rules", d] }
+        if let c = config { out += ["--config", c] }
+        if isolated { out.append("--isolated") }
+        return out
+    }
+
     static func list(_ s: String?) -> [String]? {
         s.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }

@@ -120,12 +120,7 @@ struct ReportCommand: ParsableCommand {
         if let dataset { arguments += ["--dataset", dataset] }
         if let model { arguments += ["--model", model] }
         if includePrompt { arguments.append("--include-prompt") }
-        if let s = ruleOptions.select { arguments += ["--select", s] }
-        if let s = ruleOptions.extendSelect { arguments += ["--extend-select", s] }
-        if let s = ruleOptions.ignore { arguments += ["--ignore", s] }
-        for d in ruleOptions.ruleDirectories { arguments += ["--rules", d] }
-        if let c = ruleOptions.config { arguments += ["--config", c] }
-        if ruleOptions.isolated { arguments.append("--isolated") }
+        arguments += ruleOptions.arguments
         var command = try Lint.parse(arguments + ["--"] + paths)
         try command.run()
     }

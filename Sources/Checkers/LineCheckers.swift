@@ -85,7 +85,6 @@ struct LineLengthChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let lines = context.byteLines
         let bytes = lines.bytes
-        let strings = context.multilineStrings
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             let allowURLs = rule.bool("allow-urls") ?? true
@@ -111,7 +110,8 @@ struct LineLengthChecker: Checker {
                         if j > start { chunks.append(start..<j) }
                     }
                     let isHash = chunks.count == 2 && chunks[0].count == 1 && bytes[chunks[0].lowerBound] == 0x23
-                    if (chunks.count == 1 && strings.multiline.contains(i + 1)) || isHash,
+                    // (Which lines lie in multi-line strings is worked out only for a long line.)
+                    if (chunks.count == 1 && context.multilineStrings.multiline.contains(i + 1)) || isHash,
                        length - lines.characters(chunks.last!) < max - 7 {
                         continue
                     }

@@ -42,7 +42,16 @@ public struct Node: CustomStringConvertible {
     /// The source text of the node.
     public var text: String { tree.source.text(in: byteRange) }
 
-    public var parent: Node? { wrap(ts_node_parent(raw)) }
+    /// The parent, from the tree's list of nodes. For a zero-width node (an empty block, a
+    /// MISSING token), tree-sitter's own answer, which can be an earlier sibling that ends where
+    /// the node is: what the checkers were written (and compared with the reference tools)
+    /// against.
+    public var parent: Node? {
+        if ts_node_start_byte(raw) < ts_node_end_byte(raw), case .some(let p) = tree.parent(of: raw) {
+            return p.map { Node(tree: tree, raw: $0) }
+        }
+        return wrap(ts_node_parent(raw))
+    }
     public var childCount: Int { Int(ts_node_child_count(raw)) }
     public var namedChildCount: Int { Int(ts_node_named_child_count(raw)) }
     public func child(at index: Int) -> Node? {
@@ -60,6 +69,7 @@ public struct Node: CustomStringConvertible {
     public var namedChildren: [Node] { collectChildren(namedOnly: true) }
 
     private func collectChildren(namedOnly: Bool) -> [Node] {
+        if let listed = tree.children(of: raw, namedOnly: namedOnly) { return listed }
         var out: [Node] = []
         out.reserveCapacity(namedOnly ? namedChildCount : childCount)
         var cursor = ts_tree_cursor_new(raw)

@@ -168,7 +168,7 @@ public final class Query: @unchecked Sendable {
     private struct Predicate {
         enum Test {
             case equal(Argument)
-            case match(NSRegularExpression)
+            case match(Matcher)
             case anyOf(Set<String>)
         }
         var capture: Int
@@ -187,13 +187,50 @@ public final class Query: @unchecked Sendable {
                 case .equal(.capture(let other)):
                     let others = captures.filter { $0.index == other }.map(\.node.text)
                     result = others.allSatisfy { $0 == text }
-                case .match(let regex):
-                    result = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                case .match(let matcher): result = matcher.matches(text)
                 case .anyOf(let set): result = set.contains(text)
                 }
                 return result != negated
             }
             return any ? results.contains(true) : results.allSatisfy { $0 }
+        }
+    }
+
+    /// A `#match?` regular expression. One that is only a list of words, `^(word|word|…)$` (as
+    /// rules write a list option such as `{builtins}`), is tested on a text made of word
+    /// characters by looking the text up in a set; any other text goes to the regular expression.
+    struct Matcher {
+        let regex: NSRegularExpression
+        let words: Set<String>?
+
+        init(_ regex: NSRegularExpression) {
+            self.regex = regex
+            words = Matcher.wordAlternatives(regex.pattern)
+        }
+
+        func matches(_ text: String) -> Bool {
+            if let words, Matcher.isWord(text) { return words.contains(text) }
+            return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+
+        /// ASCII letters, digits and `_`: the only characters in such a pattern's words.
+        static func isWord(_ text: some StringProtocol) -> Bool {
+            !text.isEmpty && text.utf8.allSatisfy { b in
+                b == 0x5F || (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+            }
+        }
+
+        /// The words of `^(w1|w2|…)$` or `^(?:w1|w2|…)$`, else nil.
+        static func wordAlternatives(_ pattern: String) -> Set<String>? {
+            var body = Substring(pattern)
+            guard body.hasPrefix("^"), body.hasSuffix("$") else { return nil }
+            body = body.dropFirst().dropLast()
+            if body.hasPrefix("(?:") { body = body.dropFirst(3) } else if body.hasPrefix("(") { body = body.dropFirst() } else { return nil }
+            guard body.hasSuffix(")") else { return nil }
+            body = body.dropLast()
+            let words = body.split(separator: "|", omittingEmptySubsequences: false)
+            guard words.allSatisfy(isWord) else { return nil }
+            return Set(words.map(String.init))
         }
     }
 
@@ -258,7 +295,7 @@ public final class Query: @unchecked Sendable {
                 do { regex = try NSRegularExpression(pattern: pattern) } catch {
                     throw fail("invalid regular expression \(Tree.quoted(pattern, limit: 40))")
                 }
-                predicates.append(Predicate(capture: capture, test: .match(regex), negated: negated, any: any))
+                predicates.append(Predicate(capture: capture, test: .match(Matcher(regex)), negated: negated, any: any))
             case "any-of":
                 var set = Set<String>()
                 for a in rest {

@@ -33,7 +33,8 @@ public final class Tree {
     /// The first call lists the nodes once (with where each one's subtree ends); later calls,
     /// which every checker makes, run over that list instead of walking the tree again.
     public func forEachNode(_ body: (Node) throws -> Bool) rethrows {
-        let (nodes, ends) = flattened
+        let flat = flattened
+        let nodes = flat.nodes, ends = flat.ends
         var i = 0
         while i < nodes.count {
             i = try body(Node(tree: self, raw: nodes[i])) ? i + 1 : Int(ends[i])
@@ -42,19 +43,9 @@ public final class Tree {
 
     /// Calls `body` on `node` and its descendants in pre-order, over the listed nodes.
     func forEachNode(under node: Node, _ body: (Node) throws -> Bool) rethrows -> Bool {
-        let (nodes, ends) = flattened
-        let start = ts_node_start_byte(node.raw)
-        // Binary search for the first node starting at `start`, then find `node` among those.
-        var lo = 0, hi = nodes.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ts_node_start_byte(nodes[mid]) < start { lo = mid + 1 } else { hi = mid }
-        }
-        var first = lo
-        while first < nodes.count, ts_node_start_byte(nodes[first]) == start, !ts_node_eq(nodes[first], node.raw) {
-            first += 1
-        }
-        guard first < nodes.count, ts_node_eq(nodes[first], node.raw) else { return false }
+        let flat = flattened
+        let nodes = flat.nodes, ends = flat.ends
+        guard let first = index(of: node.raw, in: flat) else { return false }
         let end = Int(ends[first])
         var i = first
         while i < end {
@@ -63,31 +54,94 @@ public final class Tree {
         return true
     }
 
-    private var flatCache: ([TSNode], [Int32])? = nil
-
-    /// Every node in pre-order, and for each the index just past its subtree.
-    private var flattened: ([TSNode], [Int32]) {
-        if let f = flatCache { return f }
+    /// Every node of the tree in pre-order, with what it takes to walk them without asking
+    /// tree-sitter (whose `ts_node_parent` searches down from the root, and whose child access
+    /// needs a cursor): for each node, the index just past its subtree, its parent's index,
+    /// and whether it is named.
+    struct FlatNodes {
         var nodes: [TSNode] = []
         var ends: [Int32] = []
+        /// -1 for the root.
+        var parents: [Int32] = []
+        var named: [Bool] = []
+    }
+
+    private var flatCache: FlatNodes? = nil
+
+    /// The tree's nodes listed once (by the first walk that needs them).
+    private var flattened: FlatNodes {
+        if let f = flatCache { return f }
+        var flat = FlatNodes()
         var open: [Int] = []  // indices of the nodes whose subtree is being listed
         var cursor = ts_tree_cursor_new(ts_tree_root_node(raw))
         defer { ts_tree_cursor_delete(&cursor) }
         outer: while true {
-            open.append(nodes.count)
-            nodes.append(ts_tree_cursor_current_node(&cursor))
-            ends.append(0)
+            let node = ts_tree_cursor_current_node(&cursor)
+            flat.parents.append(Int32(open.last ?? -1))
+            open.append(flat.nodes.count)
+            flat.nodes.append(node)
+            flat.named.append(ts_node_is_named(node))
+            flat.ends.append(0)
             if ts_tree_cursor_goto_first_child(&cursor) { continue }
             while true {
                 // The current node's subtree is done.
-                ends[open.removeLast()] = Int32(nodes.count)
+                flat.ends[open.removeLast()] = Int32(flat.nodes.count)
                 if ts_tree_cursor_goto_next_sibling(&cursor) { continue outer }
                 guard ts_tree_cursor_goto_parent(&cursor) else { break outer }
             }
         }
-        while let i = open.popLast() { ends[i] = Int32(nodes.count) }
-        flatCache = (nodes, ends)
-        return (nodes, ends)
+        while let i = open.popLast() { flat.ends[i] = Int32(flat.nodes.count) }
+        flatCache = flat
+        return flat
+    }
+
+    /// Where `node` is in the list: a binary search for the first node starting where it
+    /// starts, then a step over the ancestors that start there too.
+    private func index(of node: TSNode, in flat: FlatNodes) -> Int? {
+        let nodes = flat.nodes
+        let start = ts_node_start_byte(node)
+        var lo = 0, hi = nodes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ts_node_start_byte(nodes[mid]) < start { lo = mid + 1 } else { hi = mid }
+        }
+        var i = lo
+        while i < nodes.count, ts_node_start_byte(nodes[i]) == start {
+            if ts_node_eq(nodes[i], node) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The parent of `node`, from the list; `.none` when the node is not in it (a tree edited
+    /// since), `.some(nil)` for the root.
+    func parent(of node: TSNode) -> TSNode?? {
+        let flat = flattened
+        guard let i = index(of: node, in: flat) else { return .none }
+        let p = Int(flat.parents[i])
+        return .some(p < 0 ? nil : flat.nodes[p])
+    }
+
+    /// The children of `node` (only the named ones if `namedOnly`), from the list; nil when
+    /// the node is not in it.
+    func children(of node: TSNode, namedOnly: Bool) -> [Node]? {
+        let flat = flattened
+        guard let i = index(of: node, in: flat) else { return nil }
+        let end = Int(flat.ends[i])
+        var count = 0
+        var j = i + 1
+        while j < end {
+            if !namedOnly || flat.named[j] { count += 1 }
+            j = Int(flat.ends[j])
+        }
+        var out: [Node] = []
+        out.reserveCapacity(count)
+        j = i + 1
+        while j < end {
+            if !namedOnly || flat.named[j] { out.append(Node(tree: self, raw: flat.nodes[j])) }
+            j = Int(flat.ends[j])
+        }
+        return out
     }
 
     /// Whether the source is valid Python as far as the parser can tell: no ERROR or MISSING
@@ -105,7 +159,7 @@ public final class Tree {
     private var leniencyCache: [SyntaxError]? = nil
     private var leniency: [SyntaxError] {
         if let l = leniencyCache { return l }
-        let l = leniencyErrors(stopAtFirst: false)
+        let l = leniencyErrors()
         leniencyCache = l
         return l
     }
@@ -114,7 +168,7 @@ public final class Tree {
     /// (only comments), two statements on one line with no `;` between them, an indented
     /// statement at module level, a keyword taken for a name, a trailing comma in an
     /// unparenthesized `from … import`, and `from __future__` imports after other code.
-    private func leniencyErrors(stopAtFirst: Bool) -> [SyntaxError] {
+    private func leniencyErrors() -> [SyntaxError] {
         var errors: [SyntaxError] = []
         func add(_ kind: SyntaxError.Kind, _ message: String, _ start: SourcePosition, _ end: SourcePosition) {
             errors.append(SyntaxError(kind: kind, message: message, start: start, end: end))
@@ -126,7 +180,6 @@ public final class Tree {
                 if seenCode {
                     add(.misplacedFutureImport, "from __future__ imports must occur at the beginning of the file",
                         child.start, child.end)
-                    if stopAtFirst { return errors }
                 }
             } else if !(i == 0 && child.symbol == Symbols.expressionStatement
                         && child.namedChild(at: 0)?.symbol == Symbols.string) {
@@ -134,9 +187,8 @@ public final class Tree {
             }
         }
         let bytes = source.bytes
-        let cursor = walk()
-        while true {
-            let node = cursor.node
+        // Every node, in document order, but what lies inside ERROR nodes.
+        forEachNode { node in
             let symbol = node.symbol
             if symbol == Symbols.block || symbol == Symbols.module {
                 // Statements in a block or the module: none (a block needs one), and each on a
@@ -177,11 +229,7 @@ public final class Tree {
                 add(.trailingComma, "trailing comma not allowed without surrounding parentheses",
                     last.start, node.end)
             }
-            if stopAtFirst && !errors.isEmpty { return errors }
-            if !node.isError, cursor.gotoFirstChild() { continue }
-            while !cursor.gotoNextSibling() {
-                guard cursor.gotoParent() else { return errors }
-            }
+            return !node.isError
         }
         return errors
     }
@@ -193,18 +241,20 @@ public final class Tree {
         "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
     ].map { Array($0.utf8) }
 
+    /// The keywords' bytes packed into integers (none is longer than 8 bytes).
+    static let hardKeywordCodes = Set(hardKeywords.map { packed($0[...]) })
+
+    /// Up to 8 bytes as one integer (different texts of one length give different integers).
+    static func packed(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
     /// Whether the bytes in `range` spell a keyword (without making a string: this runs on
     /// every identifier).
     private func isHardKeyword(_ range: Range<Int>) -> Bool {
         let n = range.count
         guard n >= 2 && n <= 8 else { return false }
-        return source.bytes.withUnsafeBufferPointer { buf in
-            Tree.hardKeywords.contains { k in
-                k.count == n && k.withUnsafeBufferPointer { kb in
-                    memcmp(kb.baseAddress!, buf.baseAddress! + range.lowerBound, n) == 0
-                }
-            }
-        }
+        return Tree.hardKeywordCodes.contains(Tree.packed(source.bytes[range]))
     }
 
     /// The syntax errors in the source, in document order: every outermost ERROR node

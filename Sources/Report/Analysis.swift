@@ -169,9 +169,16 @@ public struct Analysis: Sendable {
         let tp = obs.filter { $0.label == .tp }.map(\.score)
         let fp = obs.filter { $0.label == .fp }.map(\.score)
         let test = Inference.mannWhitney(tp, fp)
+        var byTask: [String: (tp: [Double], fp: [Double])] = [:]
+        for o in obs where o.label.passesWeak {
+            if o.label == .tp { byTask[o.key.taskID, default: ([], [])].tp.append(o.score) }
+            else { byTask[o.key.taskID, default: ([], [])].fp.append(o.score) }
+        }
+        let strata = byTask.keys.sorted().map { byTask[$0]! }.filter { !$0.tp.isEmpty && !$0.fp.isEmpty }
         return ScoreContrast(binEdges: binEdges, tp: Inference.distribution(tp, binEdges),
                              fp: Inference.distribution(fp, binEdges), u: test?.u, pValue: test?.pValue,
-                             auc: test?.auc, cliffsDelta: test.map { 2 * $0.auc - 1 })
+                             auc: test?.auc, cliffsDelta: test.map { 2 * $0.auc - 1 },
+                             withinTask: strata.isEmpty ? nil : Inference.scoresWithinTask(strata, confidence))
     }
 }
 

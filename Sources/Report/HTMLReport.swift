@@ -21,6 +21,7 @@ public enum HTMLReport {
             + "Mann–Whitney U \(Format.number(r.scores.u, 1)), p = \(Format.pValue(r.scores.pValue)); "
             + "AUC P(TP score &gt; FP score) = \(Format.number(r.scores.auc, 3)); "
             + "Cliff's delta = \(Format.number(r.scores.cliffsDelta, 3)).</p>\n"
+            + (r.scores.withinTask.map { "<p>" + escape($0.sentence) + ".</p>\n" } ?? "")
         body += histogram(r.scores)
         let models = r.groups.filter { $0.kind == .model }, datasets = r.groups.filter { $0.kind == .dataset }
         if !models.isEmpty { body += "<h2>Per model</h2>\n" + groupTable(models) }

@@ -70,6 +70,27 @@ enum Inference {
         return (test.u, test.pValue, test.auc)
     }
 
+    /// TP against FP scores task by task: the pooled within-task AUC, and the mean per-task
+    /// difference of mean scores with a t interval and a Wilcoxon signed-rank test.
+    static func scoresWithinTask(_ strata: [(tp: [Double], fp: [Double])], _ confidence: Double) -> ScoresWithinTask {
+        var u = 0.0, pairs = 0.0
+        for s in strata {
+            u += MannWhitneyU(s.tp, s.fp, method: .asymptotic).u
+            pairs += Double(s.tp.count * s.fp.count)
+        }
+        let differences = strata.map { Statistics.mean($0.tp) - Statistics.mean($0.fp) }
+        let mean: Interval
+        var p: Double?
+        if differences.count >= 2 {
+            let paired = PairedDifference(differences: differences, confidence: confidence)
+            mean = Interval(estimate: paired.mean, lower: finite(paired.interval.lower), upper: finite(paired.interval.upper))
+            p = finite(WilcoxonSignedRank(differences).pValue)
+        } else {
+            mean = Interval(estimate: differences.first, lower: nil, upper: nil)
+        }
+        return ScoresWithinTask(tasks: strata.count, auc: pairs > 0 ? u / pairs : nil, meanDifference: mean, pValue: p)
+    }
+
     static func distribution(_ values: [Double], _ edges: [Double]) -> Distribution {
         guard !values.isEmpty else {
             return Distribution(count: 0, histogram: Array(repeating: 0, count: max(0, edges.count - 1)))

@@ -147,10 +147,31 @@ public struct ScoreContrast: Sendable, Codable {
     public var auc: Double?
     /// Cliff's delta = 2·AUC − 1.
     public var cliffsDelta: Double?
+    /// The same comparison within tasks that have both TP and FP candidates (nil when none
+    /// does): pooled scores mix tasks, and easy tasks differ from hard ones in both style and
+    /// FP rate.
+    public var withinTask: ScoresWithinTask?
 
     enum CodingKeys: String, CodingKey {
         case binEdges = "bin_edges", tp, fp, u = "mann_whitney_u", pValue = "p_value", auc,
-             cliffsDelta = "cliffs_delta"
+             cliffsDelta = "cliffs_delta", withinTask = "within_task"
+    }
+}
+
+/// TP scores against FP scores of the same task.
+public struct ScoresWithinTask: Sendable, Codable {
+    /// Tasks with both TP and FP candidates.
+    public var tasks: Int
+    /// Over all (TP, FP) pairs from the same task: P(TP score > FP score) + ½P(equal), i.e.
+    /// Σ U_task / Σ n_TP·n_FP. 0.5: scores do not tell a task's TPs from its FPs.
+    public var auc: Double?
+    /// Mean over tasks of (mean TP score − mean FP score), with a Student t interval.
+    public var meanDifference: Interval
+    /// Wilcoxon signed-rank test of the per-task differences (two-sided).
+    public var pValue: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case tasks, auc, meanDifference = "mean_task_difference", pValue = "p_value"
     }
 }
 

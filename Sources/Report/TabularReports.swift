@@ -58,6 +58,7 @@ public enum MarkdownReport {
         }
         out += "\nMann–Whitney U \(Format.number(s.u, 1)), p \(Format.pValue(s.pValue)); AUC P(TP score > FP score) "
             + "\(Format.number(s.auc, 3)); Cliff's delta \(Format.number(s.cliffsDelta, 3)).\n"
+        if let w = s.withinTask { out += "\n" + w.sentence + ".\n" }
         return out
     }
 }

@@ -121,7 +121,18 @@ public struct TextReport {
         }
         out += "  Mann–Whitney U \(Format.number(s.u, 1)), p \(Format.pValue(s.pValue)); "
             + "AUC P(TP > FP) \(Format.number(s.auc, 3)), Cliff's delta \(Format.number(s.cliffsDelta, 3))\n"
+        if let w = s.withinTask { out += "  " + w.sentence + "\n" }
         return out
+    }
+}
+
+extension ScoresWithinTask {
+    /// One plain-text sentence for every format.
+    var sentence: String {
+        let m = meanDifference
+        let interval = m.lower.map { l in " [\(Format.number(l)), \(Format.number(m.upper))]" } ?? ""
+        return "Within task (\(tasks) tasks with both TP and FP): AUC P(TP > FP, same task) \(Format.number(auc, 3)); "
+            + "mean TP − FP score \(Format.number(m.estimate))\(interval); Wilcoxon signed-rank p \(Format.pValue(pValue))"
     }
 }
 

@@ -125,9 +125,13 @@ func temporaryFile(_ name: String, _ text: String) throws -> String {
         #expect(abs((x.withinTask?.commonOddsRatio.estimate ?? 0) - 1) < 1e-12)
         #expect((x.withinTask?.qValue ?? 0) > 0.05)
         #expect(x.verdict.contains("pooled only"))
+        // Scores tell the same story: FPs score lower pooled, but not within a task.
+        #expect((r.scores.auc ?? 0) > 0.6)
+        #expect(abs((r.scores.withinTask?.auc ?? 0) - 0.5) < 1e-12)
+        #expect(abs(r.scores.withinTask?.meanDifference.estimate ?? 1) < 1e-12)
     }
 
-    @Test func realWithinTaskDifference() {
+    @Test func realWithinTaskDifference() throws {
         var obs: [Observation] = []
         for t in 0..<10 { obs += task("T/\(t)", tp: 10, tpAdhere: 9, fp: 10, fpAdhere: 2) }
         let r = Analysis().report(obs, unmatched: Unmatched())
@@ -138,6 +142,13 @@ func temporaryFile(_ name: String, _ text: String) throws -> String {
         #expect(r.scores.tp.mean! > r.scores.fp.mean!)
         #expect((r.scores.auc ?? 0) > 0.5)
         #expect(abs((r.scores.cliffsDelta ?? 0) - (2 * r.scores.auc! - 1)) < 1e-12)
+        // Within each task: P(TP 10 > FP 5) + ½P(tie) = .9·.8 + ½(.9·.2 + .1·.8) = .85;
+        // mean scores 9.5 against 6.0 in every task; 10 equal positive differences → p = 2/2¹⁰.
+        let w = try #require(r.scores.withinTask)
+        #expect(w.tasks == 10)
+        #expect(abs((w.auc ?? 0) - 0.85) < 1e-12)
+        #expect(abs((w.meanDifference.estimate ?? 0) - 3.5) < 1e-12)
+        #expect(abs((w.pValue ?? 1) - 2.0 / 1024) < 1e-12)
     }
 
     @Test func noDifferenceIsReportedAsSuch() {

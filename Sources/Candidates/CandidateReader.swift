@@ -165,8 +165,7 @@ public struct CandidateReader {
         var candidate = Candidate(id: id, bytes: bytes)
         if let taskID = layout?.taskID, let problem = problems?[taskID] {
             candidate.entryPoint = problem.entryPoint
-            let prompt = Array(problem.prompt.utf8)
-            if !prompt.isEmpty, bytes.starts(with: prompt) { candidate.promptByteCount = prompt.count }
+            candidate.promptByteCount = problem.promptLength(in: bytes)
         }
         try body(.candidate(candidate))
     }
@@ -236,9 +235,7 @@ public struct CandidateReader {
             var promptBytes: Int? = nil
             if let solution = record.solution {
                 text = solution
-                if let prompt = problem?.prompt, !prompt.isEmpty, solution.hasPrefix(prompt) {
-                    promptBytes = prompt.utf8.count
-                }
+                promptBytes = problem?.promptLength(in: Array(solution.utf8))
             } else if let completion = record.completion {
                 guard let problems else {
                     try body(.issue(issue("has a `completion` but no `solution`: give the dataset "
@@ -297,9 +294,7 @@ public struct CandidateReader {
                 id: CandidateID(taskID: problem?.taskID ?? String(task), completionID: index,
                                 model: fileModel, path: path, line: parser.line),
                 text: text, entryPoint: problem?.entryPoint)
-            if let prompt = problem?.prompt, !prompt.isEmpty, text.hasPrefix(prompt) {
-                candidate.promptByteCount = prompt.utf8.count
-            }
+            candidate.promptByteCount = problem?.promptLength(in: Array(text.utf8))
             try body(.candidate(candidate))
         }
     }

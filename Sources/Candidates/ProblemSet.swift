@@ -44,6 +44,57 @@ public struct Problem: Sendable, Decodable {
     }
 }
 
+extension Problem {
+    /// How many leading bytes of `text` are this problem's prompt (nil: none).
+    ///
+    /// The whole prompt when the text starts with it. Otherwise the longest run of leading lines
+    /// that each equal a prompt line (trailing blanks aside), in the prompt's order, prompt lines
+    /// may be skipped, provided the run reaches the line that defines the entry point: released
+    /// samples often carry the prompt with its docstring examples removed (EvalPlus's CodeGen
+    /// samples do, all but 400 of 16,400), and what the model wrote starts after it.
+    public func promptLength(in text: [UInt8]) -> Int? {
+        let prompt = Array(self.prompt.utf8)
+        guard !prompt.isEmpty else { return nil }
+        if text.starts(with: prompt) { return prompt.count }
+        let promptLines = Self.lines(prompt)
+        let definitions = ["def \(entryPoint)(", "async def \(entryPoint)("]
+        guard let definition = promptLines.lastIndex(where: { r in
+            let line = prompt[r].drop { $0 == 0x20 || $0 == 0x09 }
+            return definitions.contains { line.starts(with: Array($0.utf8)) }
+        }) else { return nil }
+        var j = 0, matched = 0, sawDefinition = false
+        for r in Self.lines(text) {
+            let line = Self.trimmed(text[r])
+            guard let k = promptLines[j...].firstIndex(where: { Self.trimmed(prompt[$0]).elementsEqual(line) }) else { break }
+            if k == definition { sawDefinition = true }
+            matched = r.upperBound
+            j = k + 1
+            if j == promptLines.count { break }
+        }
+        guard sawDefinition else { return nil }
+        // Take the line break that ends the last matched line too.
+        if matched < text.count, text[matched] == 0x0A { matched += 1 }
+        return matched
+    }
+
+    /// Line ranges without their line breaks.
+    static func lines(_ b: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = [], start = 0
+        for (i, c) in b.enumerated() where c == 0x0A {
+            out.append(start..<i)
+            start = i + 1
+        }
+        if start < b.count { out.append(start..<b.count) }
+        return out
+    }
+
+    static func trimmed(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var s = s
+        while let c = s.last, c == 0x20 || c == 0x09 || c == 0x0D { s = s.dropLast() }
+        return s
+    }
+}
+
 /// A benchmark's problems, by task id, in file order.
 public struct ProblemSet: Sendable {
     public private(set) var problems: [Problem] = []

@@ -72,18 +72,26 @@ public struct GateEvaluation: Sendable, Codable {
     public var policy: Threshold
     /// The score alone as an FP detector: AUC = P(TP score > FP score) + ½ P(equal).
     public var auc: Double?
+    /// The same over pairs of a TP and an FP of the same task (Σ U_task / Σ n_TP·n_FP): whether
+    /// the score tells a task's FPs from its TPs, which is what resampling needs; the pooled AUC
+    /// also rewards telling hard tasks from easy ones.
+    public var aucWithinTask: Double?
+    /// Tasks with both TP and FP candidates (those `aucWithinTask` is over).
+    public var tasksWithBoth: Int
     public var roc: [RocPoint]
     public var thresholds: [Threshold]
     public var bestOfK: [BestOfK]
     /// Tasks with at least one weak-passing candidate (the best-of-k averages are over them).
     public var tasks: Int
     public var maxFPRate: Double?
-    /// The lowest score threshold whose FP rate among accepted candidates is at most `maxFPRate`.
+    /// The lowest score threshold whose FP rate among accepted candidates is at most `maxFPRate`
+    /// with 95% confidence (the upper end of its Wilson interval), so that a handful of
+    /// accepted candidates cannot make a threshold look safe.
     public var recommendedMinScore: Double?
 
     enum CodingKeys: String, CodingKey {
         case schema, tp, fp, fpRateWithoutGate = "fp_rate_without_gate", policy, auc, roc, thresholds,
-             bestOfK = "best_of_k", tasks, maxFPRate = "max_fp_rate", recommendedMinScore = "recommended_min_score"
+             bestOfK = "best_of_k", tasks, aucWithinTask = "auc_within_task", tasksWithBoth = "tasks_with_both", maxFPRate = "max_fp_rate", recommendedMinScore = "recommended_min_score"
     }
 
     static func rate(_ count: Int, _ total: Int) -> Rate {
@@ -112,6 +120,16 @@ public struct GateEvaluation: Sendable, Codable {
         policy = Self.threshold(policyMinScore ?? 0, c) { $0.accepted }
         let tpScores = c.filter { $0.label == .tp }.map(\.score), fpScores = c.filter { $0.label == .fp }.map(\.score)
         auc = tpScores.isEmpty || fpScores.isEmpty ? nil : MannWhitneyU(tpScores, fpScores, method: .asymptotic).auc
+        var u = 0.0, pairs = 0, both = 0
+        for group in Dictionary(grouping: c, by: \.taskID).values {
+            let t = group.filter { $0.label == .tp }.map(\.score), f = group.filter { $0.label == .fp }.map(\.score)
+            guard !t.isEmpty, !f.isEmpty else { continue }
+            u += MannWhitneyU(t, f, method: .asymptotic).u
+            pairs += t.count * f.count
+            both += 1
+        }
+        aucWithinTask = pairs > 0 ? u / Double(pairs) : nil
+        tasksWithBoth = both
         // ROC: reject below each distinct score (and above all of them).
         let cuts = Array(Set(c.map(\.score))).sorted() + [Double.infinity]
         roc = cuts.map { t in
@@ -122,7 +140,7 @@ public struct GateEvaluation: Sendable, Codable {
         thresholds = stride(from: 0.0, through: 10.0, by: 0.5).map { t in Self.threshold(t, c) { $0.score >= t } }
         self.maxFPRate = maxFPRate
         if let maxFPRate {
-            recommendedMinScore = thresholds.first { ($0.fpRateAccepted.rate ?? 1) <= maxFPRate && $0.accepted > 0 }?.minScore
+            recommendedMinScore = thresholds.first { ($0.fpRateAccepted.upper ?? 1) <= maxFPRate && $0.accepted > 0 }?.minScore
         }
         let byTask = Dictionary(grouping: c, by: \.taskID)
         tasks = byTask.count

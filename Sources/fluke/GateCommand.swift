@@ -278,13 +278,19 @@ struct GateCommand: ParsableCommand {
         out += "  FP rate without the gate: \(rate(e.fpRateWithoutGate))\n"
         out += "  with the policy (\(describe(policy))): \(e.policy.accepted) accepted, FP rate \(rate(e.policy.fpRateAccepted)), "
             + "TPs lost \(rate(e.policy.tpLost)); as an FP detector precision \(pct(e.policy.precision)), recall \(pct(e.policy.recall))\n"
-        out += "  score as an FP detector: AUC \(e.auc.map { String(format: "%.3f", $0) } ?? "–") (0.5: no better than chance)\n\n"
-        out += "  min-score  accepted  FP rate among accepted        TPs lost                       precision  recall\n"
-        for t in e.thresholds {
-            out += "  " + String(format: "%-9.1f  %-8d  ", t.minScore, t.accepted)
-                + rate(t.fpRateAccepted).padding(toLength: 30, withPad: " ", startingAt: 0)
-                + rate(t.tpLost).padding(toLength: 31, withPad: " ", startingAt: 0)
-                + pct(t.precision).padding(toLength: 11, withPad: " ", startingAt: 0) + pct(t.recall) + "\n"
+        func auc(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
+        out += "  score as an FP detector: AUC P(TP scores higher than FP) \(auc(e.auc)) pooled, "
+            + "\(auc(e.aucWithinTask)) within task (\(e.tasksWithBoth) tasks with both); "
+            + "0.5: no better than chance, below 0.5: FPs score higher\n\n"
+        let rows = e.thresholds.map { t in
+            [String(format: "%.1f", t.minScore), "\(t.accepted)", rate(t.fpRateAccepted), rate(t.tpLost), pct(t.precision), pct(t.recall)]
+        }
+        let header = ["min-score", "accepted", "FP rate among accepted", "TPs lost", "precision", "recall"]
+        let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max()! }
+        for row in [header] + rows {
+            out += "  " + row.indices.map { i in
+                i == row.count - 1 ? row[i] : row[i].padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0)
+            }.joined() + "\n"
         }
         out += "\n  best-of-k among weak-passing samples: P(pick is TP), averaged over tasks\n  k     random   style-ranked\n"
         for b in e.bestOfK {
@@ -292,8 +298,9 @@ struct GateCommand: ParsableCommand {
                 + pct(b.random).padding(toLength: 9, withPad: " ", startingAt: 0) + pct(b.styleRanked) + "\n"
         }
         if let m = e.maxFPRate {
-            out += "\n  " + (e.recommendedMinScore.map { "recommended min-score for an FP rate ≤ \(pct(m)): \($0)" }
-                           ?? "no min-score brings the FP rate among accepted candidates to \(pct(m)) or below") + "\n"
+            out += "\n  " + (e.recommendedMinScore.map { "recommended min-score for an FP rate ≤ \(pct(m)) (upper end of the interval): \($0)" }
+                           ?? "no min-score brings the FP rate among accepted candidates to \(pct(m)) or below "
+                              + "(upper end of the interval)") + "\n"
         }
         return out
     }

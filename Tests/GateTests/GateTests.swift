@@ -105,13 +105,35 @@ func result(_ findings: [Finding], score: Double, profiles: [String: Bool] = [:]
         #expect(e.fpRateWithoutGate.count == 5 && e.fpRateWithoutGate.total == 15)
         #expect(e.policy.accepted == 12 && e.policy.fpRateAccepted.count == 2)
         #expect(e.policy.recall == 3.0 / 5 && e.policy.precision == 1)
-        // Every FP scores below every TP: the score separates them perfectly.
-        #expect(e.auc == 1)
+        // Every FP scores below every TP: the score separates them perfectly, within tasks too.
+        #expect(e.auc == 1 && e.aucWithinTask == 1 && e.tasksWithBoth == 3)
         let t5 = e.thresholds.first { $0.minScore == 5 }!
         #expect(t5.accepted == 10 && t5.fpRateAccepted.count == 0 && t5.tpLost.count == 0)
-        // At 3.5 one FP (score 4) is accepted with the 10 TPs: 1/11 ≤ 10%; at 3.0 it would be 2/12.
-        #expect(e.recommendedMinScore == 3.5)
+        // 0 FPs among 10 accepted still has an upper bound near 28%: too few to recommend.
+        #expect(e.recommendedMinScore == nil)
         #expect(e.roc.first.map { ($0.falseAlarmRate, $0.detectionRate) }! == (0, 0))
         #expect(e.roc.last.map { ($0.falseAlarmRate, $0.detectionRate) }! == (1, 1))
+
+        // Forty times as many: at 3.5, 40 FPs among 440 accepted is 9.1%, but its interval
+        // reaches 12.1%; at 4.5 no FP is accepted among 400 (upper end 0.95%).
+        let many = Array(repeating: c, count: 40).joined().map { $0 }
+        let big = GateEvaluation(many, policyMinScore: nil, maxFPRate: 0.1)
+        let t35 = big.thresholds.first { $0.minScore == 3.5 }!
+        #expect(t35.fpRateAccepted.count == 40 && t35.fpRateAccepted.total == 440)
+        #expect(abs(t35.fpRateAccepted.upper! - 0.1214) < 5e-4)
+        #expect(big.recommendedMinScore == 4.5)
+    }
+
+    @Test func withinTaskAUCIgnoresTaskMix() {
+        // Easy task: TPs and FPs all score 9; hard task: all score 1. Pooled, FPs (mostly in
+        // the hard task) score lower; within each task the score says nothing.
+        var c: [GatedCandidate] = []
+        for _ in 0..<9 { c.append(GatedCandidate(taskID: "Easy", label: .tp, score: 9, accepted: true)) }
+        c.append(GatedCandidate(taskID: "Easy", label: .fp, score: 9, accepted: true))
+        c.append(GatedCandidate(taskID: "Hard", label: .tp, score: 1, accepted: false))
+        for _ in 0..<9 { c.append(GatedCandidate(taskID: "Hard", label: .fp, score: 1, accepted: false)) }
+        let e = GateEvaluation(c, policyMinScore: 5, maxFPRate: nil)
+        #expect((e.auc ?? 0) > 0.8)
+        #expect(e.aucWithinTask == 0.5 && e.tasksWithBoth == 2)
     }
 }

@@ -21,6 +21,10 @@ public struct Finding: Sendable, Hashable, Codable {
     public var end: Location
     /// Whether the finding lies in the benchmark's prompt (which the model did not write).
     public var inPrompt: Bool
+    /// For a finding about a whole definition's body (its length, complexity, returns): where
+    /// the definition ends. Such a finding sits on the name, which is often in the prompt,
+    /// but it belongs to the model when the model wrote any of the body.
+    public var bodyEnd: Location? = nil
 
     public init(code: String, message: String, severity: Severity, start: Location, end: Location,
                 inPrompt: Bool = false) {
@@ -146,7 +150,14 @@ public final class CheckContext {
     public var source: SourceText { tree.source }
     private var cache: [ObjectIdentifier: Any] = [:]
 
-    public init(tree: Tree) { self.tree = tree }
+    /// The first line the model wrote (1 when the prompt is unknown or counted): checkers that
+    /// measure the candidate as a whole (comment density) measure from there.
+    public let firstModelLine: Int
+
+    public init(tree: Tree, firstModelLine: Int = 1) {
+        self.tree = tree
+        self.firstModelLine = firstModelLine
+    }
 
     /// A shared analysis, computed once per candidate.
     public func shared<T>(_ type: T.Type, _ make: () -> T) -> T {

@@ -40,7 +40,9 @@ struct FunctionLengthChecker: Checker {
                 if end.column == 1 && end.line > start.line { end.line -= 1 }
                 let length = end.line - start.line + 1
                 guard length > max, let name = fn.child(byField: "name") else { continue }
-                report(rule.finding(name, ["name": name.text, "length": String(length), "max": String(max)]))
+                var f = rule.finding(name, ["name": name.text, "length": String(length), "max": String(max)])
+                f.bodyEnd = Location(end)
+                report(f)
             }
         }
     }
@@ -48,7 +50,8 @@ struct FunctionLengthChecker: Checker {
 
 /// Too few comments: comment lines / code lines below `min` (the paper's convention, 0.75,
 /// after RACE's metric). A comment line holds a `#` comment (alone or after code); a code line
-/// is a non-blank line that is not only a comment. Reported once, at the first line.
+/// is a non-blank line that is not only a comment. Only the lines the model wrote count (all of
+/// them when the prompt is unknown or counted); reported once, at the first of them.
 struct CommentDensityChecker: Checker {
     static let name = "comment-density"
     static let parameters = ["min": "least comment lines per code line"]
@@ -59,9 +62,10 @@ struct CommentDensityChecker: Checker {
             if node.symbol == Symbols.comment { commentLines.insert(node.start.line) }
             return true
         }
+        commentLines = commentLines.filter { $0 >= context.firstModelLine }
         var codeLines = 0
         let lines = context.byteLines
-        for (i, range) in lines.ranges.enumerated() {
+        for (i, range) in lines.ranges.enumerated() where i + 1 >= context.firstModelLine {
             var j = range.lowerBound
             while j < range.upperBound && (lines.bytes[j] == 0x20 || lines.bytes[j] == 0x09) { j += 1 }
             if j == range.upperBound { continue }
@@ -71,9 +75,10 @@ struct CommentDensityChecker: Checker {
         guard codeLines > 0 else { return }
         let density = Double(commentLines.count) / Double(codeLines)
         for rule in rules {
-            guard let min = rule.double("min"), density < min else { continue }
-            let p = SourcePosition(line: 1, column: 1, offset: 0)
-            report(rule.finding(p, p, ["density": String(format2(density)), "min": String(min),
+            guard let least = rule.double("min"), density < least else { continue }
+            let line = Swift.min(context.firstModelLine, lines.ranges.count)
+            let p = SourcePosition(line: line, column: 1, offset: lines.ranges[line - 1].lowerBound)
+            report(rule.finding(p, p, ["density": String(format2(density)), "min": String(least),
                                        "comments": String(commentLines.count), "code": String(codeLines)]))
         }
     }
@@ -199,7 +204,9 @@ struct McCabeChecker: Checker {
             guard let max = rule.int("max") else { continue }
             for (fn, c) in zip(fns, scores) where c > max {
                 guard let name = fn.child(byField: "name") else { continue }
-                report(rule.finding(name, ["name": name.text, "complexity": String(c), "max": String(max)]))
+                var f = rule.finding(name, ["name": name.text, "complexity": String(c), "max": String(max)])
+                f.bodyEnd = Location(fn.end)
+                report(f)
             }
         }
     }
@@ -372,7 +379,10 @@ struct FunctionCountsChecker: Checker {
             for fn in fns {
                 guard let c = Self.count(what, in: fn, dummy: dummy), c > max,
                       let name = fn.child(byField: "name") else { continue }
-                report(rule.finding(name, ["name": name.text, "count": String(c), "max": String(max)]))
+                var f = rule.finding(name, ["name": name.text, "count": String(c), "max": String(max)])
+                // The arguments are the signature's (often the prompt's); the rest is the body's.
+                if what != "arguments" { f.bodyEnd = Location(fn.end) }
+                report(f)
             }
         }
     }

@@ -152,13 +152,13 @@ public final class Linter: @unchecked Sendable {
                 }
             }
         }
-        let context = CheckContext(tree: tree)
+        let context = CheckContext(tree: tree, firstModelLine: firstModelLine)
         for (checker, rules) in checkers {
             checker.check(context, rules: rules) { out.append($0) }
         }
         let noqa = NoQA(tree: tree)
         out = out.filter { !noqa.suppresses($0) }
-        for i in out.indices { out[i].inPrompt = out[i].start.line < firstModelLine }
+        for i in out.indices { out[i].inPrompt = (out[i].bodyEnd ?? out[i].start).line < firstModelLine }
         return out.sorted { ($0.start, $0.code) < ($1.start, $1.code) }
     }
 }

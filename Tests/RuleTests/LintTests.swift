@@ -84,6 +84,36 @@ let prints = rule("TST002", query: #"(call function: (identifier) @name (#eq? @n
         #expect(withPrompt.adherence["TST001"] == false)
     }
 
+    /// A finding about a function's body sits on its name, which is in the prompt, but the
+    /// model wrote the body: it counts. Too many arguments is the signature's: it does not.
+    /// Comment density measures only the lines the model wrote.
+    @Test func bodyFindingsCountWhenTheModelWroteTheBody() throws {
+        let catalog = try RuleCatalog.builtin()
+        let linter = try Linter(rules: ["FLP004", "PLR0911", "PLR0913", "FLP005"].map { catalog[$0]! },
+                                options: ["FLP004": ["max-function-length": .int(3)], "PLR0913": ["max-args": .int(2)],
+                                          "PLR0911": ["max-returns": .int(2)]])
+        let prompt = "def f(a, b, c):\n    \"\"\"Doc.\n\n    More doc.\n    \"\"\"\n"
+        let body = "    if a:  # first\n        return 1  # one\n    if b:  # second\n        return 2  # two\n"
+            + "    return 3  # three\n"
+        let candidate = Candidate(id: CandidateID(taskID: "T/0", path: "s.jsonl"), text: prompt + body,
+                                  promptByteCount: prompt.utf8.count)
+        let r = linter.lint(candidate, tree: try parser.parse(candidate.text))
+        let byCode = Dictionary(grouping: r.findings, by: \.code)
+        #expect(byCode["FLP004"]?.map(\.inPrompt) == [false])
+        #expect(byCode["PLR0911"]?.map(\.inPrompt) == [false])
+        #expect(byCode["PLR0913"]?.map(\.inPrompt) == [true])
+        // 5 model lines, each with a comment; the prompt's 5 uncommented lines do not count.
+        #expect(byCode["FLP005"] == nil)
+        #expect(r.adherence["FLP004"] == false && r.adherence["PLR0913"] == true && r.adherence["FLP005"] == true)
+        // Without its comments the body breaks FLP005, reported at the model's first line.
+        let bare = Candidate(id: candidate.id, text: prompt + "    return a\n", promptByteCount: prompt.utf8.count)
+        let b = linter.lint(bare, tree: try parser.parse(bare.text))
+        #expect(b.findings.filter { $0.code == "FLP005" }.map { ($0.start.line, $0.inPrompt) }.first! == (6, false))
+        // All in the prompt: the prompt's finding.
+        let whole = Candidate(id: candidate.id, text: prompt + body, promptByteCount: (prompt + body).utf8.count)
+        #expect(linter.lint(whole, tree: try parser.parse(whole.text)).findings.allSatisfy(\.inPrompt))
+    }
+
     @Test func aBrokenQueryInARuleFileNamesTheFileAndLine() throws {
         let dir = NSTemporaryDirectory() + "fluke-rules-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir + "/mine", withIntermediateDirectories: true)

@@ -75,6 +75,18 @@ public final class LintWriter {
     }
 
     /// Ends the output (closes the JSON array, writes the SARIF log, the text summary).
+    /// A SARIF result for a candidate the gate rejected for something no finding shows (its
+    /// score), at the candidate's first line, under the `fluke-gate` rule.
+    public func addRejection(_ id: CandidateID, message: String) {
+        guard format == .sarif else { return }
+        let rejection = Finding(code: LintWriter.gateRule, message: message, severity: .error,
+                                start: Location(line: 1, column: 1), end: Location(line: 1, column: 1))
+        sarifResults.append(sarifResult(rejection, id))
+        gateRejections = true
+    }
+    private var gateRejections = false
+    static let gateRule = "fluke-gate"
+
     public func finish(summary: Bool = true) {
         switch format {
         case .text:
@@ -205,6 +217,7 @@ public final class LintWriter {
             ] as [String: Any]],
         ]
         if let i = rules.firstIndex(where: { $0.code == f.code }) { result["ruleIndex"] = i }
+        if f.code == LintWriter.gateRule { result["ruleIndex"] = rules.count }
         if id.taskID != nil {
             // A record of a samples file: its lines are lines of the record's code.
             var props: [String: Any] = ["task_id": id.taskID!]
@@ -229,15 +242,25 @@ public final class LintWriter {
             "informationUri": "https://arxiv.org/abs/2411.17501",
             "version": "0.1.0",
             "rules": rules.map { r -> [String: Any] in
-                [
+                // SARIF wants the tags unique; a rule's category is often one of its profiles.
+                var tags: [String] = []
+                for t in [r.category, r.origin] + r.profiles where !tags.contains(t) { tags.append(t) }
+                return [
                     "id": r.code, "name": r.name,
                     "shortDescription": ["text": r.summary],
                     "fullDescription": ["text": r.rationale.trimmingCharacters(in: .whitespacesAndNewlines)],
                     "help": ["text": r.rationale.trimmingCharacters(in: .whitespacesAndNewlines)],
                     "defaultConfiguration": ["level": LintWriter.level(r.severity)],
-                    "properties": ["tags": [r.category, r.origin] + r.profiles],
+                    "properties": ["tags": tags],
                 ]
-            },
+            } + (gateRejections ? [[
+                "id": LintWriter.gateRule, "name": "gate-rejected",
+                "shortDescription": ["text": "The candidate breaks the gate's policy (such as its min-score)."],
+                "fullDescription": ["text": "fluke gate rejected the candidate for a reason that no single "
+                                    + "finding shows, such as an adherence score below the policy's min-score."],
+                "defaultConfiguration": ["level": "error"],
+                "properties": ["tags": ["gate"]],
+            ]] : []),
         ]
         return [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -160,6 +160,11 @@ struct GateCommand: ParsableCommand {
                 violations.findings = decision.violations
                 violations.includesPrompt = true  // the violations are already the counted findings
                 sarif!.add(violations)
+                // A score is no finding: say it once for the candidate.
+                if !decision.accepted, decision.violations.isEmpty || decision.reasons.contains(where: { $0.hasPrefix("score") }) {
+                    sarif!.addRejection(decision.candidate, message: "\(decision.candidate) rejected: "
+                                        + decision.reasons.joined(separator: "; "))
+                }
             case .github:
                 for line in GateCommand.annotations(decision) { sink.write(line + "\n") }
             }

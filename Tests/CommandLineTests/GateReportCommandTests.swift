@@ -30,6 +30,27 @@ import Testing
         #expect(log["version"] as? String == "2.1.0")
         let results = ((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
         #expect(results.map { $0["ruleId"] as? String } == ["N802"])
+        // SARIF 2.1.0 wants each rule's tags unique (Scripts/validate-sarif checks the schema).
+        let rules = ((log["runs"] as? [[String: Any]])?.first?["tool"] as? [String: Any])
+            .flatMap { ($0["driver"] as? [String: Any])?["rules"] as? [[String: Any]] } ?? []
+        #expect(!rules.isEmpty)
+        for rule in rules {
+            let tags = (rule["properties"] as? [String: Any])?["tags"] as? [String] ?? []
+            #expect(Set(tags).count == tags.count, "\(rule["id"] ?? "")")
+        }
+        // A rejection for the score has no finding to show: one result per candidate names it
+        // (both score below 9.5 with the default rules).
+        let byScore = try fluke(["gate", "--isolated", "--min-score", "9.5", "--format", "sarif", good, bad])
+        #expect(byScore.status == 1)
+        let scoreLog = try #require(try JSONSerialization.jsonObject(with: Data(byScore.stdout.utf8)) as? [String: Any])
+        let run = try #require((scoreLog["runs"] as? [[String: Any]])?.first)
+        let scoreResults = (run["results"] as? [[String: Any]]) ?? []
+        let gateResults = scoreResults.filter { $0["ruleId"] as? String == "fluke-gate" }
+        #expect(gateResults.count == 2)
+        #expect(gateResults.allSatisfy { (($0["message"] as? [String: Any])?["text"] as? String)?.contains("score") == true })
+        let driverRules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+        let index = try #require(gateResults.first?["ruleIndex"] as? Int)
+        #expect(driverRules[index]["id"] as? String == "fluke-gate")
 
         let github = try fluke(["gate", "--isolated", "--forbid", "N802", "--format", "github", good, bad])
         #expect(github.stdout.hasPrefix("::error file=\(bad),line=1,col=5,"))

@@ -247,3 +247,35 @@ func temporaryFile(_ name: String, _ text: String) throws -> String {
         #expect(md.contains("## Model `m1`"))
     }
 }
+
+/// The within-task score contrast against scipy (Scripts/reference/report_fixtures.py made these
+/// values with scipy 1.17.1: mannwhitneyu per task, ttest_1samp(...).confidence_interval, wilcoxon).
+@Suite struct ScoreContrastReferenceTests {
+    static let fixture = #"""
+{"tasks": [{"tp": [6.74, 6.53, 4.5, 4.4, 8.12, 9.07, 4.18, 7.14, 6.26], "fp": [8.34, 8.91]}, {"tp": [6.99, 6.05, 10, 6.25, 9.66, 6.04, 10, 6.81, 8.68], "fp": [6.05, 5.93, 7.58, 9.43]}, {"tp": [5.67, 5.31, 6.21, 3.9], "fp": [5.81, 6.65, 4.18, 3.34, 6.15]}, {"tp": [10, 5.99, 9.27, 7.38, 10, 7.68, 5.89], "fp": [9.38, 4.94, 8.78, 5.87, 8.84]}, {"tp": [5.75, 8.44, 7.54], "fp": [5.53, 5.49]}, {"tp": [7.49, 3.09, 8.41, 4.09, 8.99, 10, 1.82, 3.87], "fp": [3.91, 5.24, 0.52]}, {"tp": [2.15, 6.75], "fp": [5.67, 4.93]}, {"tp": [4.73, 7.16, 4.09, 5.25, 3.17, 4.31], "fp": [7.67, 8.1, 6.72, 3.83, 10, 8.46]}, {"tp": [6.77, 3.84, 5.94, 5.62, 5.99, 3.58, 5.13], "fp": [5.56, 2.8, 2.1, 3.53, 2.78, 6.22]}, {"tp": [7.52, 7.38, 6.08], "fp": [10, 8.74, 7.45, 10, 8.05]}, {"tp": [5.47, 8.07, 6.64, 9.03, 6.54], "fp": [6.87]}, {"tp": [2.59, 4.98, 6.31, 5.21, 1.37, 5.32], "fp": [8.27, 2.04, 7.37, 4.64, 0.99, 3.93]}, {"tp": [8.49, 6.0, 7.09, 7.5], "fp": [6.6, 8.7, 4.97, 10]}, {"tp": [4.72, 4.17, 3.4, 7.26, 5.37, 7.93], "fp": [4.43, 4.86, 3.37, 5.28]}], "auc": 0.5220820189274448, "mean": 0.004387188208616515, "lower": -0.8871476193281014, "upper": 0.8959219957453344, "wilcoxon_p": 0.855224609375}
+"""#
+
+    @Test func withinTaskScoresMatchScipy() throws {
+        struct Task: Decodable { var tp: [Double]; var fp: [Double] }
+        struct Fixture: Decodable { var tasks: [Task]; var auc, mean, lower, upper: Double; var wilcoxon_p: Double }
+        let f = try JSONDecoder().decode(Fixture.self, from: Data(Self.fixture.utf8))
+        var obs: [Observation] = []
+        var n = 0
+        for (t, task) in f.tasks.enumerated() {
+            for (label, scores) in [(Label.tp, task.tp), (Label.fp, task.fp)] {
+                for s in scores {
+                    obs.append(Observation(key: CandidateKey(model: nil, taskID: "T/\(t)", completionID: n), label: label,
+                                           adherence: ["X1": true], profiles: [:], score: s, parses: true))
+                    n += 1
+                }
+            }
+        }
+        let w = try #require(Analysis().report(obs, unmatched: Unmatched()).scores.withinTask)
+        #expect(w.tasks == f.tasks.count)
+        #expect(abs(w.auc! - f.auc) < 1e-9)
+        #expect(abs(w.meanDifference.estimate! - f.mean) < 1e-9)
+        #expect(abs(w.meanDifference.lower! - f.lower) < 1e-9)
+        #expect(abs(w.meanDifference.upper! - f.upper) < 1e-9)
+        #expect(abs(w.pValue! - f.wilcoxon_p) < 1e-9)
+    }
+}

@@ -42,10 +42,7 @@ public struct Observation: Sendable {
 
     /// The benchmark the task belongs to: the part of its id before the last `/`
     /// (`HumanEval/12` → `HumanEval`, `Mbpp/2` → `Mbpp`).
-    public var dataset: String {
-        guard let slash = key.taskID.lastIndex(of: "/") else { return key.taskID }
-        return String(key.taskID[..<slash])
-    }
+    public var dataset: String { TaskID.dataset(of: key.taskID) }
 }
 
 /// Labels by candidate, read from Fluke's labels (JSONL from `fluke verify`) or from an EvalPlus

@@ -41,7 +41,7 @@ let package = Package(
         // Labels × lint results → what separates false positives from true positives.
         .target(name: "Report", dependencies: ["Candidates", "Rules", "Statistics", "Scaling"]),
         // Accept or reject candidates by a style policy; measure what that buys.
-        .target(name: "Gate", dependencies: ["Candidates", "Configuration", "Lint", "Rules", "Report", "Statistics"]),
+        .target(name: "Gate", dependencies: ["Candidates", "Checkers", "Configuration", "Lint", "Rules", "Report", "Statistics"]),
         // What resampling against imperfect tests can buy: exact curves of accuracy and reward
         // against the number of samples, ceilings, and their comparison across models.
         .target(name: "Scaling", dependencies: ["Candidates", "Statistics"]),

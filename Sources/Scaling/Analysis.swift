@@ -7,13 +7,16 @@ public struct LabelledSample: Sendable, Equatable {
     public var model: String
     public var taskID: String
     public var label: Label
+    /// The sample's number within its task (to match it with other results).
+    public var completionID: Int
     /// Whether the style gate accepts it (nil when there is no gate).
     public var gateAccepts: Bool?
 
-    public init(model: String, taskID: String, label: Label, gateAccepts: Bool? = nil) {
+    public init(model: String, taskID: String, label: Label, completionID: Int = 0, gateAccepts: Bool? = nil) {
         self.model = model
         self.taskID = taskID
         self.label = label
+        self.completionID = completionID
         self.gateAccepts = gateAccepts
     }
 }
@@ -116,7 +119,7 @@ public struct ScalingAnalysis: Sendable {
     }
 
     /// The analysis of one model on one dataset.
-    public func group(model: String, dataset: String, tasks: [TaskCounts]) -> Group {
+    public func group(model: String, dataset: String, tasks: [TaskCounts]) -> ScalingGroup {
         let maxK = tasks.map(\.samples).max() ?? 0
         let accuracy = tasks.map { Double($0.tp + $0.fn) / Double($0.samples) }
         let weakPass = tasks.map { Double($0.tp + $0.fp) / Double($0.samples) }
@@ -155,7 +158,7 @@ public struct ScalingAnalysis: Sendable {
             weakResult = simulated(weakResult, tasks.map(\.weak), salt: model + "\u{1F}" + dataset)
             gatedResult = gatedResult.map { simulated($0, tasks.map(\.gated), salt: model + "\u{1F}" + dataset + "\u{1F}gate") }
         }
-        return Group(model: model, dataset: dataset, tasks: tasks.count, candidates: total.samples,
+        return ScalingGroup(model: model, dataset: dataset, tasks: tasks.count, candidates: total.samples,
                      minSamples: tasks.map(\.samples).min() ?? 0, maxSamples: maxK,
                      tp: total.tp, fp: total.fp, tn: total.tn, fn: total.fn,
                      singleSampleAccuracy: interval(Statistics.mean(accuracy), accuracyReplicates),
@@ -217,7 +220,7 @@ public struct ScalingAnalysis: Sendable {
     }
 
     /// Ceiling against single-sample accuracy across the models of one dataset.
-    func crossModel(dataset: String, _ groups: [Group]) -> CrossModel {
+    func crossModel(dataset: String, _ groups: [ScalingGroup]) -> CrossModel {
         let points = groups.map {
             CrossModel.Point(model: $0.model, accuracy: $0.singleSampleAccuracy.estimate ?? 0,
                              ceiling: $0.weak.ceiling.estimate, ceilingUpper: $0.weak.ceilingBounds.upper,

@@ -24,12 +24,12 @@ public struct ScalingReport: Sendable, Codable {
     /// The style gate added to the weak tests, when one was.
     public var gate: GateInfo?
     /// One per model and dataset, by dataset then model.
-    public var groups: [Group]
+    public var groups: [ScalingGroup]
     /// Per dataset: every model's ceiling against its single-sample accuracy.
     public var crossModel: [CrossModel]
 
     public init(costRatios: [Double], confidence: Double, bootstrap: Int, seed: UInt64, simulated: Int,
-                tolerance: Double, exclusion: Exclusion, gate: GateInfo?, groups: [Group], crossModel: [CrossModel]) {
+                tolerance: Double, exclusion: Exclusion, gate: GateInfo?, groups: [ScalingGroup], crossModel: [CrossModel]) {
         self.costRatios = costRatios
         self.confidence = confidence
         self.bootstrap = bootstrap
@@ -126,7 +126,7 @@ public struct Pooled: Sendable, Codable, Equatable {
 }
 
 /// One model on one dataset.
-public struct Group: Sendable, Codable {
+public struct ScalingGroup: Sendable, Codable {
     public var model: String
     public var dataset: String
     public var tasks: Int

@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Candidates", "fluke"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Statistics"]),
         .testTarget(name: "ScalingTests", dependencies: ["Scaling", "Candidates", "Report"]),
-        .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "Configuration", "Candidates", "Rules"]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "LintOutput", "Configuration", "Candidates",
+                                                     "Rules"]),
     ]
 )

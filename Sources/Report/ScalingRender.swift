@@ -106,6 +106,10 @@ public enum ScalingRender {
             for (i, row) in rows[0].enumerated() {
                 out += line([row.0] + rows.map { $0[i].1 }, widths: [44, 32])
             }
+            for v in verifiers where !v.tasksAcceptingNone.isEmpty {
+                out += "  tasks where the \(v.verifier) accept nothing (\(v.tasksAcceptingNone.count)): "
+                    + v.tasksAcceptingNone.joined(separator: ", ") + "\n"
+            }
             out += "\n  optimal k per cost ratio r (0: abstain); interval: of k, bootstrap over tasks; "
                 + "near: the smallest k within \(Format.number(r.tolerance, 4)) of the best reward\n"
             out += line(["", verifiers[0].verifier] + verifiers.dropFirst().map(\.verifier), widths: [6, 32])
@@ -198,6 +202,10 @@ public enum ScalingRender {
             if let gated = g.gated, let tp = gated.tpKept, let fp = gated.fpKept {
                 out += "| TPs the gate keeps | | \(pooled(tp)) |\n| FPs the gate keeps | | \(pooled(fp)) |\n"
             }
+            for v in verifiers where !v.tasksAcceptingNone.isEmpty {
+                out += "\nTasks where the \(v.verifier) accept nothing (\(v.tasksAcceptingNone.count)): "
+                    + v.tasksAcceptingNone.joined(separator: ", ") + ".\n"
+            }
             for v in verifiers {
                 out += "\n**\(v.verifier)**, mean over tasks at k draws:\n\n| k | accuracy | FP | abstain | "
                     + v.rewards.map { "reward r=\(ratio($0.costRatio))" }.joined(separator: " | ") + " |\n|---|---|---|---|"
@@ -246,6 +254,10 @@ public enum ScalingRender {
                     + "<tr><td class=\"l\">FPs the gate keeps</td><td></td><td>\(H.escape(pooled(fp)))</td></tr>\n"
             }
             body += "</table>\n"
+            for v in verifiers where !v.tasksAcceptingNone.isEmpty {
+                body += "<p>Tasks where the \(H.escape(v.verifier)) accept nothing (\(v.tasksAcceptingNone.count)): "
+                    + H.escape(v.tasksAcceptingNone.joined(separator: ", ")) + ".</p>\n"
+            }
             body += "<p>Expected reward against the number of draws k (log scale); "
                 + (g.gated == nil ? "" : "solid: \(H.escape(g.weak.verifier)), dashed: \(H.escape(g.gated!.verifier)); ")
                 + "dots: the optimal k. r = 0 is the accuracy.</p>\n"
@@ -318,7 +330,7 @@ public enum ScalingRender {
     /// One point per model: single-sample accuracy against ceiling, with the fitted line, the
     /// diagonal, and the reference model's accuracy.
     static func crossModelChart(_ c: CrossModel) -> String {
-        let left = 56.0, top = 14.0, bottom = 40.0, side = 380.0, labels = 220.0
+        let left = 60.0, top = 14.0, bottom = 40.0, side = 380.0, labels = 220.0
         func x(_ v: Double) -> Double { left + side * v }
         func y(_ v: Double) -> Double { top + side * (1 - v) }
         let width = left + side + labels, height = top + side + bottom
@@ -331,8 +343,9 @@ public enum ScalingRender {
                 + "<text x=\(q(x(0) - 6)) y=\(q(y(t) + 4)) text-anchor=\"end\">\(Int((t * 100).rounded()))%</text>\n"
         }
         s += "<line x1=\(q(x(0))) y1=\(q(y(0))) x2=\(q(x(1))) y2=\(q(y(1))) stroke=\"#bbb\" stroke-dasharray=\"2 3\"><title>ceiling = accuracy</title></line>\n"
-        if let fit = c.fit {
-            s += "<line x1=\(q(x(0))) y1=\(q(y(fit.intercept))) x2=\(q(x(1))) y2=\(q(y(fit.slope + fit.intercept))) "
+        if let fit = c.fit, let (x0, x1) = Self.insideUnitSquare(slope: fit.slope, intercept: fit.intercept) {
+            s += "<line x1=\(q(x(x0))) y1=\(q(y(fit.slope * x0 + fit.intercept))) x2=\(q(x(x1))) "
+                + "y2=\(q(y(fit.slope * x1 + fit.intercept))) "
                 + "stroke=\"\(HTMLReport.colours.weak)\" stroke-width=\"1.5\"><title>fit: \(Format.number(fit.slope, 3)) · accuracy + "
                 + "\(Format.number(fit.intercept, 3)), R² \(Format.number(fit.rSquared, 3))</title></line>\n"
         }
@@ -351,8 +364,19 @@ public enum ScalingRender {
             s += "<text x=\(q(x(p.accuracy) + 7)) y=\(q(y(ceiling) + 4))>\(HTMLReport.escape(p.model))</text>\n"
         }
         s += "<text x=\(q(x(0.5))) y=\"\(height - 6)\" text-anchor=\"middle\">single-sample accuracy</text>"
-            + "<text x=\(q(x(1) + 10)) y=\(q(y(1) + 4))>ceiling ↑</text>\n"
+            + "<text transform=\"translate(14 \(f(y(0.5)))) rotate(-90)\" text-anchor=\"middle\">resampling ceiling</text>\n"
         return s + "</svg>\n"
+    }
+
+    /// The x range over which the line y = slope·x + intercept stays in the unit square (nil when
+    /// it misses it).
+    static func insideUnitSquare(slope: Double, intercept: Double) -> (Double, Double)? {
+        var lo = 0.0, hi = 1.0
+        if slope == 0 { return (0...1).contains(intercept) ? (0, 1) : nil }
+        let a = (0 - intercept) / slope, b = (1 - intercept) / slope
+        lo = max(lo, min(a, b))
+        hi = min(hi, max(a, b))
+        return lo <= hi ? (lo, hi) : nil
     }
 
     /// A coordinate, quoted for an attribute.

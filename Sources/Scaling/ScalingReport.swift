@@ -102,8 +102,8 @@ public struct GateInfo: Sendable, Codable, Equatable {
     }
 }
 
-/// A mean over tasks with a bootstrap percentile interval (resampling tasks), or a proportion
-/// with its Wilson interval; nil where undefined.
+/// An estimate with an interval: for a mean over tasks, the bootstrap percentile interval
+/// (tasks resampled); for `ceiling_bounds`, the bounds. nil where undefined.
 public struct Estimate: Sendable, Codable, Equatable {
     public var estimate: Double?
     public var lower: Double?

@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "fluke", targets: ["fluke"]),
         .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer", "Rules", "Checkers",
                                           "Lint", "Configuration", "LintOutput", "Verifier", "Statistics", "Report",
-                                          "Gate"]),
+                                          "Gate", "Scaling"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,9 +39,12 @@ let package = Package(
         // pyproject.toml [tool.fluke] and fluke.toml: selection, options, profiles.
         .target(name: "Configuration", dependencies: ["Rules", "TOMLKit"]),
         // Labels × lint results → what separates false positives from true positives.
-        .target(name: "Report", dependencies: ["Candidates", "Rules", "Statistics"]),
+        .target(name: "Report", dependencies: ["Candidates", "Rules", "Statistics", "Scaling"]),
         // Accept or reject candidates by a style policy; measure what that buys.
-        .target(name: "Gate", dependencies: ["Candidates", "Configuration", "Lint", "Rules", "Report", "Statistics"]),
+        .target(name: "Gate", dependencies: ["Candidates", "Checkers", "Configuration", "Lint", "Rules", "Report", "Statistics"]),
+        // What resampling against imperfect tests can buy: exact curves of accuracy and reward
+        // against the number of samples, ceilings, and their comparison across models.
+        .target(name: "Scaling", dependencies: ["Candidates", "Statistics"]),
         // Findings as text, JSON, JSONL and SARIF.
         .target(name: "LintOutput", dependencies: ["Lint", "Rules", "Candidates"]),
         // Honest statistics for the reporter: intervals, exact and rank tests, multiplicity,
@@ -52,7 +55,7 @@ let package = Package(
         // The command-line tool.
         .executableTarget(name: "fluke", dependencies: [
             "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput", "Verifier",
-            "Report", "Gate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Report", "Gate", "Scaling", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks print figures; they are not tests.
         .executableTarget(name: "fluke-bench", dependencies: ["SyntaxTree", "Candidates", "Sanitizer"],
@@ -69,6 +72,8 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Candidates", "fluke"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Statistics"]),
-        .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "Configuration", "Candidates", "Rules"]),
+        .testTarget(name: "ScalingTests", dependencies: ["Scaling", "Candidates", "Report"]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "LintOutput", "Configuration", "Candidates",
+                                                     "Rules"]),
     ]
 )

@@ -262,7 +262,7 @@ public struct CandidateReader {
     }
 
     /// The model a samples file is named after: `codegen-16b.jsonl` → `codegen-16b`.
-    static func modelName(fromFile path: String) -> String? {
+    public static func modelName(fromFile path: String) -> String? {
         if path == "-" { return nil }
         var name = (path as NSString).lastPathComponent
         for suffix in [".gz", ".jsonl", ".json"] where name.hasSuffix(suffix) {

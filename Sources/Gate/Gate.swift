@@ -1,6 +1,8 @@
 import Candidates
+import Checkers
 import Configuration
 import Lint
+import Report
 import Rules
 
 /// Whether a candidate gets through, and why not.
@@ -71,6 +73,21 @@ public struct Gate: Sendable {
         violations.sort { ($0.start, $0.code) < ($1.start, $1.code) }
         return GateDecision(candidate: result.candidate, accepted: reasons.isEmpty, score: result.score,
                             reasons: reasons, violations: violations, findingCount: counted.count)
+    }
+
+    /// The decision on a saved lint result (a record of `fluke lint --format jsonl`), as on the
+    /// result it was written from (its score is rounded to three decimals there).
+    public func decide(_ record: LintRecord) -> GateDecision {
+        let findings = record.findings.map { f in
+            Finding(code: f.code, message: f.message, severity: Severity(rawValue: f.severity) ?? .convention,
+                    start: Location(line: f.line, column: f.column), end: Location(line: f.endLine, column: f.endColumn),
+                    inPrompt: f.inPrompt)
+        }
+        let id = CandidateID(taskID: record.key.taskID, completionID: record.key.completionID, model: record.key.model,
+                             path: record.path)
+        return decide(LintResult(candidate: id, findings: findings, adherence: record.adherence, profiles: record.profiles,
+                                 score: record.score, statements: 0, parses: record.parses,
+                                 includesPrompt: record.includesPrompt))
     }
 
     /// A score with at most two decimals.

@@ -176,11 +176,6 @@ public struct GateEvaluation: Sendable, Codable {
         }
         return p
     }
-
-    static func logChoose(_ n: Int, _ k: Int) -> Double {
-        guard k >= 0, k <= n else { return -.infinity }
-        return lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1))
-    }
 }
 
 #if canImport(Glibc)

@@ -31,7 +31,12 @@ public enum HTMLReport {
             body += "<p>Never broken by any candidate (\(r.neverFired.count)): <code>"
                 + r.neverFired.map(escape).joined(separator: "</code> <code>") + "</code></p>\n"
         }
-        return """
+        return page(title: title, body: body)
+    }
+
+    /// A self-contained page: the shared style sheet, the title, the body.
+    static func page(title: String, body: String, style: String = "") -> String {
+        """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -46,7 +51,7 @@ public enum HTMLReport {
             svg text { font: 12px system-ui, sans-serif; fill: #222; }
             .legend span { display: inline-block; margin-right: 1.5em; }
             .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; }
-            </style></head><body>
+            \(style)</style></head><body>
             \(body)
             </body></html>
 

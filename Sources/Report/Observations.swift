@@ -42,10 +42,7 @@ public struct Observation: Sendable {
 
     /// The benchmark the task belongs to: the part of its id before the last `/`
     /// (`HumanEval/12` → `HumanEval`, `Mbpp/2` → `Mbpp`).
-    public var dataset: String {
-        guard let slash = key.taskID.lastIndex(of: "/") else { return key.taskID }
-        return String(key.taskID[..<slash])
-    }
+    public var dataset: String { TaskID.dataset(of: key.taskID) }
 }
 
 /// Labels by candidate, read from Fluke's labels (JSONL from `fluke verify`) or from an EvalPlus
@@ -145,15 +142,43 @@ public struct LabelSet: Sendable {
     }
 }
 
-/// A lint result as `fluke lint --format jsonl` writes it, reduced to what a report needs.
+/// A lint result as `fluke lint --format jsonl` writes it, reduced to what a report and a gate
+/// need.
 public struct LintRecord: Sendable {
     public var key: CandidateKey
+    /// The file the candidate was read from.
+    public var path: String
     public var adherence: [String: Bool]
     public var profiles: [String: Bool]
     public var score: Double
     public var parses: Bool
     /// Whether findings in the prompt counted.
     public var includesPrompt: Bool
+    /// Every finding, in the prompt or not.
+    public var findings: [SavedFinding]
+
+    /// A finding as the JSONL record holds it.
+    public struct SavedFinding: Sendable, Equatable {
+        public var code: String
+        public var message: String
+        /// `error`, `warning`, `refactor` or `convention`.
+        public var severity: String
+        public var line: Int, column: Int, endLine: Int, endColumn: Int
+        public var inPrompt: Bool
+
+        init?(_ f: [String: Any]) {
+            guard let code = f["code"] as? String else { return nil }
+            let start = f["location"] as? [String: Any], end = f["end_location"] as? [String: Any]
+            self.code = code
+            message = (f["message"] as? String) ?? ""
+            severity = (f["severity"] as? String) ?? "convention"
+            line = (start?["row"] as? Int) ?? 1
+            column = (start?["column"] as? Int) ?? 1
+            endLine = (end?["row"] as? Int) ?? line
+            endColumn = (end?["column"] as? Int) ?? column
+            inPrompt = (f["in_prompt"] as? Bool) ?? false
+        }
+    }
 
     /// Reads the records of a `fluke lint --format jsonl` file, one at a time.
     public static func forEach(path: String, _ body: (LintRecord) throws -> Void) throws {
@@ -170,11 +195,13 @@ public struct LintRecord: Sendable {
             }
             let number = (r["completion_id"] as? Int) ?? next[task, default: 0]
             next[task] = max(next[task, default: 0], number + 1)
+            let findings = ((r["findings"] as? [[String: Any]]) ?? []).compactMap(SavedFinding.init)
             try body(LintRecord(key: CandidateKey(model: r["model"] as? String, taskID: task, completionID: number),
+                                path: (r["path"] as? String) ?? path,
                                 adherence: adherence, profiles: (r["profiles"] as? [String: Bool]) ?? [:],
                                 score: (r["score"] as? Double) ?? Double((r["score"] as? Int) ?? 0),
                                 parses: (r["parses"] as? Bool) ?? true,
-                                includesPrompt: (r["includes_prompt"] as? Bool) ?? false))
+                                includesPrompt: (r["includes_prompt"] as? Bool) ?? false, findings: findings))
         }
     }
 }

@@ -239,3 +239,10 @@ private func betaContinuedFraction(a: Double, b: Double, x: Double) -> Double {
     }
     return h
 }
+
+/// log C(n, k), the logarithm of the binomial coefficient; −∞ when k < 0 or k > n (so that
+/// `exp` of it is 0). From `lgamma`: about 1e-13 relative for n in the thousands.
+public func logChoose(_ n: Int, _ k: Int) -> Double {
+    guard k >= 0, k <= n else { return -.infinity }
+    return lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1))
+}

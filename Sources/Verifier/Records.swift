@@ -226,7 +226,7 @@ public enum EvalResults {
             throw VerifyError("\(path): not an EvalPlus eval_results.json (\(error))")
         }
         var records: [LabelRecord] = []
-        for task in file.eval.keys.sorted(by: taskOrder) {
+        for task in file.eval.keys.sorted(by: TaskID.precedes) {
             for (i, s) in file.eval[task]!.enumerated() {
                 func part(_ st: String?) -> PartResult {
                     let st = st ?? "fail"
@@ -239,19 +239,6 @@ public enum EvalResults {
             }
         }
         return records
-    }
-
-    /// `HumanEval/9` before `HumanEval/10`.
-    static func taskOrder(_ a: String, _ b: String) -> Bool {
-        let (pa, na) = split(a), (pb, nb) = split(b)
-        if pa != pb { return pa < pb }
-        if let na, let nb, na != nb { return na < nb }
-        return a < b
-    }
-
-    private static func split(_ s: String) -> (String, Int?) {
-        guard let slash = s.lastIndex(of: "/") else { return (s, nil) }
-        return (String(s[..<slash]), Int(s[s.index(after: slash)...]))
     }
 }
 

@@ -52,6 +52,19 @@ struct PolicyOptions: ParsableArguments {
 
 /// Lints candidates and applies the gate to each: the shared part of `fluke gate` and `fluke select`.
 struct GateRun {
+    /// The gate for candidates read from `path`: the policy of its configuration (or the
+    /// --policy file) with the command line's on top, over the rules selected there, its codes
+    /// and profiles checked against the catalogue.
+    static func gate(cache: LinterCache, policyOptions: PolicyOptions, for path: String) throws -> Gate {
+        let configuration = try cache.configuration(for: path)
+        let policy = try policyOptions.resolve(configured: configuration.gate)
+        let (_, rules) = try cache.linter(for: configuration)
+        let catalog = try RuleCatalog.load(directories: ReportCommand.ruleDirectories(cache.options))
+        let gate = Gate(policy: policy, rules: rules)
+        do { try policy.validate(catalog, profiles: gate.knownProfiles) } catch { throw InputFailure(error.description) }
+        return gate
+    }
+
     var input: InputOptions
     var ruleOptions: RuleOptions
     var policyOptions: PolicyOptions
@@ -61,13 +74,7 @@ struct GateRun {
     /// Calls `each` with every decision (and the lint result it came from), in input order.
     func run(_ each: (GateDecision, LintResult, [Rule]) throws -> Void) throws -> GatePolicy {
         let cache = try LinterCache(options: ruleOptions)
-        let first = input.paths.first ?? "."
-        let configured = try cache.configuration(for: first).gate
-        let policy = try policyOptions.resolve(configured: configured)
-        let (_, rules) = try cache.linter(for: try cache.configuration(for: first))
-        let catalog = try RuleCatalog.load(directories: ReportCommand.ruleDirectories(ruleOptions))
-        let gate = Gate(policy: policy, rules: rules)
-        do { try policy.validate(catalog, profiles: gate.knownProfiles) } catch { throw InputFailure(error.description) }
+        let policy = try GateRun.gate(cache: cache, policyOptions: policyOptions, for: input.paths.first ?? ".").policy
         var gates: [String: Gate] = [:]
         try LintRun(cache: cache, reader: try input.reader(), jobs: jobs, includePrompt: includePrompt)
             .run(input.paths) { result, rules in

@@ -69,13 +69,11 @@ struct ReportCommand: ParsableCommand {
         do { labelSet = try LabelSet.load(path: labels, model: model) } catch { throw InputFailure(error.description) }
 
         var lintFiles = lint
-        var scratch: String? = nil
-        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        var scratch: ScratchFolder? = nil
+        defer { scratch?.remove() }
         if lintFiles.isEmpty {
-            let dir = NSTemporaryDirectory() + "fluke-report-\(ProcessInfo.processInfo.processIdentifier)"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            scratch = dir
-            let file = dir + "/lint.jsonl"
+            scratch = try ScratchFolder("report")
+            let file = scratch!.path + "/lint.jsonl"
             try ReportCommand.lintToFile(paths: paths, dataset: dataset, model: model, includePrompt: includePrompt,
                                          ruleOptions: ruleOptions, output: file)
             lintFiles = [file]
@@ -160,4 +158,16 @@ struct ReportCommand: ParsableCommand {
         }
         return (observations, Unmatched(unlabelled: unlabelled, unlinted: unlinted, examples: examples), includesPrompt)
     }
+}
+
+/// A folder for a command's intermediate files, under the temporary directory.
+struct ScratchFolder {
+    let path: String
+
+    init(_ command: String) throws {
+        path = NSTemporaryDirectory() + "fluke-\(command)-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -2,6 +2,7 @@ import Candidates
 import Configuration
 import Foundation
 import Lint
+import LintOutput
 import Rules
 import Testing
 @testable import Gate
@@ -36,6 +37,38 @@ func result(_ findings: [Finding], score: Double, profiles: [String: Bool] = [:]
         #expect(bad.violations.map(\.start.line) == [2, 3, 5])  // each once, in order
         // `F` names pyflakes, not Fluke's own FLK rules (as `select` reads prefixes).
         #expect(gate.decide(result([finding("FLK001")], score: 9, profiles: ["pep8": true])).accepted)
+    }
+
+    @Test func savedLintResultsGetTheSameDecisions() throws {
+        let rulesDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Rules").path
+        let catalog = try RuleCatalog.load(directories: [rulesDir])
+        let gate = Gate(policy: GatePolicy(minScore: 8, forbid: ["F"], maxCount: ["E5": 1], requireProfiles: ["pep8"]),
+                        rules: catalog.rules)
+        let results = [
+            result([finding("E501"), finding("F401", inPrompt: true)], score: 9, profiles: ["pep8": true]),
+            result([finding("E501", line: 3), finding("E501", line: 2), finding("F841", line: 5)], score: 7.5,
+                   profiles: ["pep8": false]),
+            result([finding("FLK001")], score: 8, profiles: ["pep8": true]),
+        ].enumerated().map { i, r in
+            var r = r
+            r.candidate.completionID = i
+            return r
+        }
+        // Written as `fluke lint --format jsonl` writes them, read back as the reporter reads them.
+        var text = ""
+        let writer = LintWriter(format: .jsonl, rules: catalog.rules) { text += $0 }
+        for r in results { writer.add(r) }
+        writer.finish()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fluke-gate-\(UUID().uuidString).jsonl").path
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        var saved: [GateDecision] = []
+        try LintRecord.forEach(path: path) { saved.append(gate.decide($0)) }
+        let direct = results.map(gate.decide)
+        #expect(saved.map(\.accepted) == [true, false, true])
+        #expect(saved.map(\.accepted) == direct.map(\.accepted))
+        #expect(saved.map(\.reasons) == direct.map(\.reasons))
+        #expect(saved.map { $0.violations.map(\.code) } == direct.map { $0.violations.map(\.code) })
     }
 
     @Test func policyFromPyprojectAndErrorsNameTheKey() throws {

@@ -28,9 +28,13 @@ public final class PythonParser {
     /// The grammar, shared by every parser and query.
     nonisolated(unsafe) static let language: OpaquePointer = tree_sitter_python()
 
-    /// - Parameter timeout: stop parsing after this many microseconds (nil: no limit). The
-    ///   limit guards against pathological input; ordinary files take milliseconds.
-    public init(timeoutMicroseconds: UInt64? = nil) throws(ParseError) {
+    /// - Parameters:
+    ///   - timeoutMicroseconds: stop parsing after this many microseconds, plus
+    ///     `microsecondsPerByte` per byte of input (nil: no limit). The limit guards against
+    ///     pathological input; ordinary files take milliseconds. It is wall-clock time, so it
+    ///     grows with the input: a 10 MB file on a loaded machine (or in a debug build) must not
+    ///     time out where a small one would not.
+    public init(timeoutMicroseconds: UInt64? = nil, microsecondsPerByte: UInt64 = 10) throws(ParseError) {
         let version = ts_language_version(PythonParser.language)
         guard version >= TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION,
               version <= TREE_SITTER_LANGUAGE_VERSION else {
@@ -39,8 +43,12 @@ public final class PythonParser {
         }
         parser = ts_parser_new()
         ts_parser_set_language(parser, PythonParser.language)
-        if let t = timeoutMicroseconds { ts_parser_set_timeout_micros(parser, t) }
+        timeout = timeoutMicroseconds
+        perByte = microsecondsPerByte
     }
+
+    private let timeout: UInt64?
+    private let perByte: UInt64
 
     deinit { ts_parser_delete(parser) }
 
@@ -70,6 +78,7 @@ public final class PythonParser {
                               start_byte: UInt32(source.byteOrderMarkLength),
                               end_byte: UInt32.max)]
         _ = ts_parser_set_included_ranges(parser, &ranges, 1)
+        if let timeout { ts_parser_set_timeout_micros(parser, timeout + perByte * UInt64(input.count)) }
         let raw: OpaquePointer? = input.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buf.count, 1)) { p in
                 ts_parser_parse_string(parser, nil, p, UInt32(buf.count))

@@ -188,7 +188,7 @@ import Testing
     }
 
     @Test func parseTimeoutIsReportedNotHung() throws {
-        let slow = try PythonParser(timeoutMicroseconds: 1)
+        let slow = try PythonParser(timeoutMicroseconds: 1, microsecondsPerByte: 0)
         let source = String(repeating: "x = [1, 2, 3]\n", count: 200_000)
         #expect(throws: ParseError.self) { try slow.parse(source) }
         // The same parser works again afterwards with a fresh input.

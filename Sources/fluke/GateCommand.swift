@@ -96,7 +96,8 @@ struct GateCommand: ParsableCommand {
             formula), forbid (codes or prefixes), max-count (CODE = N), require-profiles.
 
             Formats: text, json (one object per candidate), sarif (2.1.0; the findings that broke \
-            the policy), github (GitHub Actions annotations).
+            the policy, and a fluke-gate result for a rejection by score), github (GitHub Actions \
+            annotations).
 
             With --evaluate LABELS (Fluke's labels or EvalPlus's eval_results.json), it measures the \
             gate as a detector of false positives among candidates that pass the weak tests: the FP \

@@ -1,7 +1,8 @@
 import Rules
 import SyntaxTree
 
-/// pycodestyle's logical-line checks (E1, E2, E3, E4, E5, E7) and its physical-line E101.
+/// pycodestyle's logical-line checks (E1 with the continuation lines E12x, E2, E3, E4, E5, E7)
+/// and its physical-line E101.
 let pycodestyleCheckers: [any Checker.Type] = [PycodestyleChecker.self]
 
 /// One pycodestyle finding: code, 1-based row, 0-based column (as pycodestyle computes it),
@@ -218,6 +219,7 @@ struct PycodestyleAnalysis {
         whitespaceAroundKeywords()
         missingWhitespaceAfterKeyword()
         indentation()
+        continuedIndentation()
         whitespaceBeforeParameters()
         whitespaceAroundOperator()
         missingWhitespace()

@@ -31,6 +31,20 @@ extension PycodestyleAnalysis {
         let indentSize = 4
         // A block header: its last line must not be indented as the block below.
         let indentNext = logical.last == ":"
+        // Most logical lines of several rows are one multi-line string (a docstring): with no
+        // token that starts a continuation line, and no block below, there is nothing to check.
+        if !indentNext {
+            var continues = false
+            var previous = first
+            for token in tokens.dropFirst() {
+                if token.start.row > previous.end.row && token.kind != .nl && token.kind != .newline {
+                    continues = true
+                    break
+                }
+                previous = token
+            }
+            if !continues { return }
+        }
         let tabs = indentChar == "\t"
         func isValidHang(_ h: Int) -> Bool { h == indentSize || (tabs && h == 2 * indentSize) }
 

@@ -184,6 +184,7 @@ enum PySym {
     static let escapeSequence = Symbols.named("escape_sequence")
     static let interpolation = Symbols.named("interpolation")
     static let expressionStatement = Symbols.named("expression_statement")
+    static let argumentList = Symbols.named("argument_list")
 }
 
 /// Names Python 3.11 provides in every module without a binding.
@@ -736,16 +737,14 @@ final class PyflakesAnalysis {
 
     /// A call; the first argument of `typing.cast` is a type expression.
     private func visitCall(_ node: Node) {
-        guard let function = node.child(byField: "function"),
-              function.symbol == PySym.identifier && function.text == "cast"
-                || function.symbol == PySym.attribute && function.child(byField: "attribute")?.text == "cast",
-              isTyping(function, "cast"),
-              let arguments = node.child(byField: "arguments") else {
-            visitChildren(node)
+        let children = node.namedChildren
+        guard children.count == 2, children[1].symbol == PySym.argumentList, mayBeCast(children[0]),
+              isTyping(children[0], "cast") else {
+            for c in children { visit(c) }
             return
         }
-        visit(function)
-        for (i, a) in arguments.namedChildren.enumerated() {
+        visit(children[0])
+        for (i, a) in children[1].namedChildren.enumerated() {
             if i == 0 && a.symbol != PySym.keywordArgument {
                 let was = inAnnotation
                 inAnnotation = true
@@ -755,6 +754,17 @@ final class PyflakesAnalysis {
                 visit(a)
             }
         }
+    }
+
+    /// Whether `function` reads `cast` or `….cast` (compared without making strings first: most
+    /// calls are not).
+    private func mayBeCast(_ function: Node) -> Bool {
+        var name = function
+        if function.symbol == PySym.attribute {
+            guard let a = function.namedChildren.last else { return false }
+            name = a
+        }
+        return name.symbol == PySym.identifier && name.byteRange.count == 4 && name.text == "cast"
     }
 
     /// `X[...]` in an annotation: `Literal[...]` holds values, not types (its strings are not

@@ -35,7 +35,8 @@ enum RuleLoader {
         let text = String(decoding: data, as: UTF8.self)
         let root: Yams.Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // UTF-8 said outright: Yams's default reads the whole environment on every call.
+            guard let node = try Yams.compose(yaml: text, .default, .default, .utf8) else {
                 throw RuleError(file: file, message: "the file is empty")
             }
             root = node
@@ -180,10 +181,11 @@ struct Reader {
 
     func string(_ map: [String: Yams.Node], _ key: String, at node: Yams.Node) throws(RuleError) -> String {
         let s = try scalar(try required(map, key, at: node), "`\(key)`")
-        guard !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        // (Scalars, not Characters: rationales are long, and these run for every rule file.)
+        guard s.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw error(map[key]!, "`\(key)` is empty")
         }
-        return s.hasSuffix("\n") && !s.dropLast().contains("\n") ? String(s.dropLast()) : s
+        return s.hasSuffix("\n") && !s.utf8.dropLast().contains(0x0A) ? String(s.dropLast()) : s
     }
 
     func optionalString(_ map: [String: Yams.Node], _ key: String) throws(RuleError) -> String? {

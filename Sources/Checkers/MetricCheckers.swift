@@ -9,6 +9,16 @@ let metricCheckers: [any Checker.Type] = [
 ]
 
 /// Every function definition (nested ones included), with its name node.
+final class FunctionsBox {
+    let nodes: [Node]
+    init(_ nodes: [Node]) { self.nodes = nodes }
+}
+
+extension CheckContext {
+    /// Every `def` of the candidate, in order, found once for all the checkers that need them.
+    var functions: [Node] { shared(FunctionsBox.self) { FunctionsBox(Checkers.functions(in: tree)) }.nodes }
+}
+
 func functions(in tree: Tree) -> [Node] {
     var out: [Node] = []
     tree.forEachNode { node in
@@ -31,7 +41,7 @@ struct FunctionLengthChecker: Checker {
     static let parameters = ["max": "most lines a function may span"]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = functions(in: context.tree)
+        let fns = context.functions
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             for fn in fns {
@@ -193,7 +203,7 @@ struct McCabeChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = functions(in: context.tree)
+        let fns = context.functions
         let scores = fns.map { 1 + Self.complexity(statements(of: $0.child(byField: "body"))) }
         for rule in rules {
             guard let max = rule.int("max") else { continue }
@@ -365,7 +375,7 @@ struct FunctionCountsChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = functions(in: context.tree)
+        let fns = context.functions
         for rule in rules {
             guard let max = rule.int("max"), let what = rule.string("count") else { continue }
             let dummy = rule.regex("dummy-variable-rgx")
@@ -429,7 +439,8 @@ struct NestingDepthChecker: Checker {
         var leaving: [Node] = []  // functions whose end we watch for
         func emit(_ s: [Node]) { if let f = s.first { groups.append((f, s.count)) } }
         context.tree.root.forEachDescendant { node in
-            while let f = leaving.last, node.start.offset >= f.end.offset {
+            // (Byte offsets: making a node's line and column for every node was the cost of this check.)
+            while let f = leaving.last, node.byteRange.lowerBound >= f.byteRange.upperBound {
                 leaving.removeLast(); emit(stack); stack = []
             }
             if node.symbol == Symbols.functionDefinition { leaving.append(node); return true }

@@ -165,7 +165,7 @@ struct NamingFunctionChecker: Checker {
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let kinds = namingFunctionKinds(context.tree, classmethodDecorators: [], staticmethodDecorators: [])
-        let fns = functions(in: context.tree)
+        let fns = context.functions
         for rule in rules {
             let ignored = Set(rule.strings("ignore-names"))
             let check = rule.string("check") ?? ""
@@ -202,7 +202,7 @@ struct NamingFirstArgumentChecker: Checker {
     ]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = functions(in: context.tree)
+        let fns = context.functions
         for rule in rules {
             let kinds = namingFunctionKinds(context.tree, classmethodDecorators: rule.strings("classmethod-decorators"),
                                             staticmethodDecorators: rule.strings("staticmethod-decorators"))

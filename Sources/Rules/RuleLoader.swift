@@ -27,6 +27,11 @@ enum RuleLoader {
         "rationale", "options", "references", "check", "examples",
     ]
 
+    /// Yams's resolver with only the implicit types rule files use (booleans, integers,
+    /// floats; everything else is a string): each plain scalar is matched against every
+    /// pattern of the resolver, and the default one has seven, dates among them.
+    static let resolver = Resolver.basic.appending(.bool).appending(.int).appending(.float)
+
     /// Reads one rule file. `category` is the folder it is in.
     static func load(file: String, category: String) throws(RuleError) -> Rule {
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -36,7 +41,7 @@ enum RuleLoader {
         let root: Yams.Node
         do {
             // UTF-8 said outright: Yams's default reads the whole environment on every call.
-            guard let node = try Yams.compose(yaml: text, .default, .default, .utf8) else {
+            guard let node = try Yams.compose(yaml: text, resolver, .default, .utf8) else {
                 throw RuleError(file: file, message: "the file is empty")
             }
             root = node

@@ -237,6 +237,9 @@ final class PyflakesAnalysis {
     /// `from __future__ import annotations`: annotations are not evaluated, so they are checked
     /// at the end, like function bodies.
     private var futureAnnotations = false
+    /// Inside the body of a `try` that catches `NameError` (by that name): an undefined name
+    /// there is expected, and not reported (as Ruff and pyflakes).
+    private var nameErrorHandled = 0
     /// Parses string annotations (made on the first one).
     private var annotationParser: PythonParser? = nil
     /// Set when the tree is nested too deeply to analyse safely (findings are then dropped).
@@ -375,6 +378,7 @@ final class PyflakesAnalysis {
         if (name == "__module__" || name == "__qualname__") && current.kind == .klass { return }
         if name == "__class__" && stack.contains(where: { $0.kind == .function }) { return }
         if stack.contains(where: { $0.hasStarImport }) { return }
+        if nameErrorHandled > 0 { return }
         let (start, end) = place(node)
         undefined.append((name, start, end))
     }
@@ -412,6 +416,8 @@ final class PyflakesAnalysis {
             if inAnnotation { visitTypeSubscript(node) } else { visitChildren(node) }
         case PySym.call:
             visitCall(node)
+        case PySym.tryStatement:
+            visitTry(node)
         case PySym.functionDefinition:
             visitFunction(node)
         case PySym.classDefinition:
@@ -735,6 +741,29 @@ final class PyflakesAnalysis {
         return nil
     }
 
+    /// A `try`: its body is visited knowing whether a handler catches `NameError`.
+    private func visitTry(_ node: Node) {
+        let children = node.namedChildren
+        let catches = children.contains { c in
+            guard c.symbol == PySym.exceptClause, var type = c.namedChildren.first else { return false }
+            if type.symbol == PySym.asPattern, let t = type.namedChildren.first { type = t }
+            if type.symbol == PySym.identifier { return type.text == "NameError" }
+            if type.symbol == PySym.tuple || type.symbol == PySym.parenthesizedExpression {
+                return type.namedChildren.contains { $0.symbol == PySym.identifier && $0.text == "NameError" }
+            }
+            return false
+        }
+        for c in children {
+            if catches && c.fieldName == "body" {
+                nameErrorHandled += 1
+                visit(c)
+                nameErrorHandled -= 1
+            } else {
+                visit(c)
+            }
+        }
+    }
+
     /// A call; the first argument of `typing.cast` is a type expression.
     private func visitCall(_ node: Node) {
         let children = node.namedChildren
@@ -902,6 +931,9 @@ final class PyflakesAnalysis {
         stack = saved
         inAnnotation = false
         placement = nil
+        let handled = nameErrorHandled
+        nameErrorHandled = 0
+        defer { nameErrorHandled = handled }
         let fs = PyScope(.function, parent: saved.last)
         push(fs)
         for p in parameters {

@@ -651,8 +651,8 @@ struct PycodestyleAnalysis {
                 let symbol = Array(t[0..<(sp ?? t.count)])
                 let comment = sp.map { Array(t[($0 + 1)...]) } ?? []
                 var bad: Unicode.Scalar? = nil
-                let s = Self.str(symbol)
-                if !(s.isEmpty || s == "#" || s == ":" || s == "#:") {
+                // (Compared as scalars: making a String of a long `#-----` cost more than the rest.)
+                if !(symbol.isEmpty || symbol == ["#"] || symbol == [":"] || symbol == ["#", ":"]) {
                     bad = symbol.first(where: { $0 != "#" }) ?? "#"
                 }
                 if inline {

@@ -96,6 +96,10 @@ public final class ActiveRule: Sendable {
     }
     private let regexes = RegexCache()
 
+    /// `strings(name)` as a set, made once for the whole run rather than once per candidate.
+    public func stringSet(_ name: String) -> Set<String> { sets.set(name) { Set(strings(name)) } }
+    private let sets = SetCache()
+
     /// The rule's message with `{placeholders}` filled from `values`, then from options.
     public func message(_ values: [String: String] = [:]) -> String {
         if messageParts.count == 1, case .text(let t) = messageParts[0] { return t }
@@ -162,6 +166,20 @@ private final class RegexCache: @unchecked Sendable {
         let r = compile()
         compiled[name] = r
         return r
+    }
+}
+
+private final class SetCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: [String: Set<String>] = [:]
+
+    func set(_ name: String, _ make: () -> Set<String>) -> Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        if let s = made[name] { return s }
+        let s = make()
+        made[name] = s
+        return s
     }
 }
 

@@ -167,7 +167,7 @@ struct NamingFunctionChecker: Checker {
         let kinds = namingFunctionKinds(context.tree, classmethodDecorators: [], staticmethodDecorators: [])
         let fns = context.functions
         for rule in rules {
-            let ignored = Set(rule.strings("ignore-names"))
+            let ignored = rule.stringSet("ignore-names")
             let check = rule.string("check") ?? ""
             for fn in fns {
                 guard let nameNode = fn.child(byField: "name") else { continue }
@@ -206,7 +206,7 @@ struct NamingFirstArgumentChecker: Checker {
         for rule in rules {
             let kinds = namingFunctionKinds(context.tree, classmethodDecorators: rule.strings("classmethod-decorators"),
                                             staticmethodDecorators: rule.strings("staticmethod-decorators"))
-            let ignored = Set(rule.strings("ignore-names"))
+            let ignored = rule.stringSet("ignore-names")
             guard let wanted = rule.string("kind").flatMap(NamingFunctionKind.init(rawValue:)),
                   let expected = rule.string("expected") else { continue }
             for fn in fns where kinds[fn.byteRange.lowerBound] == wanted {
@@ -343,7 +343,7 @@ struct NamingVariableChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let bindings = context.shared(Bindings.self) { Self.collect(context.tree) }
         for rule in rules {
-            let ignored = Set(rule.strings("ignore-names"))
+            let ignored = rule.stringSet("ignore-names")
             let scope = rule.string("scope") ?? ""
             for binding in bindings.all {
                 let kind = binding.scope?.kind
@@ -450,7 +450,7 @@ struct NamingExceptionChecker: Checker {
             return true
         }
         for rule in rules {
-            let ignored = Set(rule.strings("ignore-names"))
+            let ignored = rule.stringSet("ignore-names")
             let suffix = rule.string("suffix") ?? "Error"
             for cls in classes {
                 guard let nameNode = cls.child(byField: "name"), !ignored.contains(nameNode.text) else { continue }

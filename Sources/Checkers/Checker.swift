@@ -75,15 +75,20 @@ public final class ActiveRule: Sendable {
         } else {
             parameters = [:]
         }
+        var texts = options.mapValues(\.description)
+        for (k, v) in parameters { texts[k] = v.description }
+        self.texts = texts
     }
+
+    /// `string(name)` for every parameter and option, made once (checkers ask for every
+    /// candidate).
+    private let texts: [String: String]
 
     public var code: String { rule.code }
 
     public func int(_ name: String) -> Int? { parameters[name]?.intValue ?? options[name]?.intValue }
     public func double(_ name: String) -> Double? { parameters[name]?.doubleValue ?? options[name]?.doubleValue }
-    public func string(_ name: String) -> String? {
-        (parameters[name] ?? options[name]).map(\.description)
-    }
+    public func string(_ name: String) -> String? { texts[name] }
     public func strings(_ name: String) -> [String] {
         (parameters[name] ?? options[name])?.stringsValue ?? []
     }

@@ -32,6 +32,16 @@ enum RuleLoader {
     /// pattern of the resolver, and the default one has seven, dates among them.
     static let resolver = Resolver.basic.appending(.bool).appending(.int).appending(.float)
 
+    /// `^[A-Z]+[0-9]+$`, without compiling a regular expression for every file.
+    static func isCode(_ code: String) -> Bool {
+        let bytes = Array(code.utf8)
+        var i = 0
+        while i < bytes.count, bytes[i] >= 0x41, bytes[i] <= 0x5A { i += 1 }
+        let letters = i
+        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        return letters > 0 && i > letters && i == bytes.count
+    }
+
     /// Reads one rule file. `category` is the folder it is in.
     static func load(file: String, category: String) throws(RuleError) -> Rule {
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -57,7 +67,7 @@ enum RuleLoader {
         try r.onlyKeys(map, keys, in: "a rule", at: root)
 
         let code = try r.string(map, "code", at: root)
-        guard code.range(of: #"^[A-Z]+[0-9]+$"#, options: .regularExpression) != nil else {
+        guard isCode(code) else {
             throw r.error(map["code"] ?? root, "code `\(code)` must be capital letters then digits, as E501 or N802")
         }
         let severityText = try r.string(map, "severity", at: root)

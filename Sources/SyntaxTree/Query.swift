@@ -227,8 +227,8 @@ public final class Query: @unchecked Sendable {
 
         /// Texts and whether they matched, shared by the threads that lint; bounded.
         final class Memo: @unchecked Sendable {
-            static let longestText = 64
-            static let mostTexts = 1 << 16
+            static let longestText = 32
+            static let mostTexts = 1 << 14
             private let lock = NSLock()
             private var answers: [String: Bool] = [:]
 

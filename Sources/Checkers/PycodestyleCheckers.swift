@@ -250,8 +250,18 @@ struct PycodestyleAnalysis {
     static func isWord(_ c: Unicode.Scalar) -> Bool { PyTokens.isWord(c) }
 
     static func hasPrefix(_ s: [Unicode.Scalar], _ p: String) -> Bool {
-        let ps = Array(p.unicodeScalars)
-        return s.count >= ps.count && s[0..<ps.count].elementsEqual(ps)
+        hasPrefix(s[...], at: 0, p)
+    }
+
+    /// Whether `p` starts at offset `at` of `s` (without making arrays: this runs for every
+    /// logical line).
+    static func hasPrefix(_ s: ArraySlice<Unicode.Scalar>, at: Int, _ p: String) -> Bool {
+        var i = s.startIndex + at
+        for c in p.unicodeScalars {
+            guard i < s.endIndex, s[i] == c else { return false }
+            i += 1
+        }
+        return true
     }
 
     /// `^(async\s+def|def)\b`
@@ -268,14 +278,13 @@ struct PycodestyleAnalysis {
 
     /// `^(async\s+def\s+|def\s+|class\s+|@)`
     static func startsWithTopLevel(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
-        let s = Array(s)
         if s.first == "@" { return true }
+        let base = s.startIndex
         func kwThenSpace(_ at: Int, _ kw: String) -> Int? {
-            let k = Array(kw.unicodeScalars)
-            guard s.count >= at + k.count, s[at..<(at + k.count)].elementsEqual(k) else { return nil }
-            var j = at + k.count
+            guard hasPrefix(s, at: at, kw) else { return nil }
+            var j = at + kw.unicodeScalars.count
             let j0 = j
-            while j < s.count, isSpace(s[j]) { j += 1 }
+            while base + j < s.endIndex, isSpace(s[base + j]) { j += 1 }
             return j > j0 ? j : nil
         }
         if let j = kwThenSpace(0, "async"), kwThenSpace(j, "def") != nil { return true }

@@ -403,10 +403,12 @@ struct PycodestyleAnalysis {
                 i += 2
                 continue
             }
-            if (a == " " || a == "\t") && "]}),;:".unicodeScalars.contains(b) && !(i + 2 < l.count && l[i + 2] == "=") {
+            let closing = b == "]" || b == "}" || b == ")"
+            if (a == " " || a == "\t") && (closing || b == "," || b == ";" || b == ":")
+                && !(i + 2 < l.count && l[i + 2] == "=") {
                 let before = i >= 1 ? l[i - 1] : l[l.count - 1]
                 if before != "," {
-                    addAt("]})".unicodeScalars.contains(b) ? "E202" : "E203", i, ["char": String(b)])
+                    addAt(closing ? "E202" : "E203", i, ["char": String(b)])
                 }
                 i += 2
                 continue
@@ -773,8 +775,9 @@ struct PycodestyleAnalysis {
     }
 
     /// `\blambda\b` within the slice (its end counts as a boundary).
+    static let lambdaScalars = Array("lambda".unicodeScalars)
     static func containsLambda(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
-        let k = Array("lambda".unicodeScalars)
+        let k = lambdaScalars
         var i = s.startIndex
         while i + 6 <= s.endIndex {
             if s[i..<(i + 6)].elementsEqual(k), i == s.startIndex || !isWord(s[i - 1]),
@@ -816,11 +819,13 @@ struct PycodestyleAnalysis {
         }
     }
 
+    static let typeScalars = Array("type".unicodeScalars)
+
     /// E721, as pycodestyle's regular expression finds it (the first match in the line).
     mutating func comparisonType() {
         let l = logical
         let n = l.count
-        let typeK = Array("type".unicodeScalars)
+        let typeK = Self.typeScalars
         func isType(_ i: Int) -> Bool { i + 4 <= n && l[i..<(i + 4)].elementsEqual(typeK) }
         /// `\s*\(\s*([^)]*[^\s)])\s*\)` from i: (end, group).
         func call(_ i: Int) -> (Int, [Unicode.Scalar])? {

@@ -9,14 +9,27 @@ let metricCheckers: [any Checker.Type] = [
 ]
 
 /// Every function definition (nested ones included), with its name node.
-final class FunctionsBox {
-    let nodes: [Node]
-    init(_ nodes: [Node]) { self.nodes = nodes }
+final class DefinitionsBox {
+    var functions: [Node] = []
+    var classes: [Node] = []
+    init(_ tree: Tree) {
+        tree.forEachNode { node in
+            if node.symbol == CheckerSymbols.functionDefinition {
+                functions.append(node)
+            } else if node.symbol == CheckerSymbols.classDefinition {
+                classes.append(node)
+            }
+            return true
+        }
+    }
 }
 
 extension CheckContext {
-    /// Every `def` of the candidate, in order, found once for all the checkers that need them.
-    var functions: [Node] { shared(FunctionsBox.self) { FunctionsBox(Checkers.functions(in: tree)) }.nodes }
+    /// Every `def` of the candidate, in order, found once (with the classes, in one walk) for all
+    /// the checkers that need them.
+    var functions: [Node] { shared(DefinitionsBox.self) { DefinitionsBox(tree) }.functions }
+    /// Every `class` of the candidate, in order.
+    var classes: [Node] { shared(DefinitionsBox.self) { DefinitionsBox(tree) }.classes }
 }
 
 func functions(in tree: Tree) -> [Node] {

@@ -57,14 +57,14 @@ func statements(_ block: Node) -> [Node] {
 
 /// The kind of every `def` that pep8-naming takes for a method, by the byte where it starts.
 /// Others are plain functions.
-func namingFunctionKinds(_ tree: Tree, classmethodDecorators: [String],
+func namingFunctionKinds(_ classes: [Node], classmethodDecorators: [String],
                          staticmethodDecorators: [String]) -> [Int: NamingFunctionKind] {
     var byDecorator: [String: NamingFunctionKind] = [:]
     for d in classmethodDecorators { byDecorator[d] = .classmethod }
     for d in staticmethodDecorators { byDecorator[d] = .staticmethod }
     var kinds: [Int: NamingFunctionKind] = [:]
-    tree.forEachNode { node in
-        guard node.symbol == Symbols.classDefinition, let body = node.child(byField: "body") else { return true }
+    for node in classes {
+        guard let body = node.child(byField: "body") else { continue }
         // `m = staticmethod(m)` in the class body.
         var late: [String: NamingFunctionKind] = [:]
         for s in statements(body) where s.symbol == Symbols.expressionStatement {
@@ -116,7 +116,6 @@ func namingFunctionKinds(_ tree: Tree, classmethodDecorators: [String],
             }
         }
         tag(body)
-        return true
     }
     return kinds
 }
@@ -164,7 +163,7 @@ struct NamingFunctionChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let kinds = namingFunctionKinds(context.tree, classmethodDecorators: [], staticmethodDecorators: [])
+        let kinds = namingFunctionKinds(context.classes, classmethodDecorators: [], staticmethodDecorators: [])
         let fns = context.functions
         for rule in rules {
             let ignored = rule.stringSet("ignore-names")
@@ -204,7 +203,7 @@ struct NamingFirstArgumentChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let fns = context.functions
         for rule in rules {
-            let kinds = namingFunctionKinds(context.tree, classmethodDecorators: rule.strings("classmethod-decorators"),
+            let kinds = namingFunctionKinds(context.classes, classmethodDecorators: rule.strings("classmethod-decorators"),
                                             staticmethodDecorators: rule.strings("staticmethod-decorators"))
             let ignored = rule.stringSet("ignore-names")
             guard let wanted = rule.string("kind").flatMap(NamingFunctionKind.init(rawValue:)),

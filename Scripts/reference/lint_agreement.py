@@ -3,6 +3,7 @@
 
     python3 Scripts/reference/lint_agreement.py --samples SAMPLES.jsonl --fluke FLUKE_BIN \
         --venv VENV [--limit N] [--work DIR] [--diff-output DIFFS.jsonl]
+    python3 Scripts/reference/lint_agreement.py --tree DIR --fluke FLUKE_BIN --venv VENV [...]
 
 Writes every sample as a file (<work>/files/<Task_N>/<i>.py, EvalPlus's layout), then runs
 on the same files:
@@ -10,7 +11,9 @@ on the same files:
   - flake8 with pep8-naming (N8 codes);
   - Ruff (pyflakes codes, C901, PLR09xx, pydocstyle D10x), with --isolated --no-cache;
   - ``fluke lint --isolated --format json --select <the same codes>``;
-and compares the sets of (file, line, code): precision = both / Fluke, recall = both /
+and compares the sets of (file, line, code). With --tree, the valid .py files below DIR (say
+/usr/lib/python3.11, richer in multi-line statements than the samples) are compared instead;
+every tool is then given the list of files: precision = both / Fluke, recall = both /
 reference, per code. The reference tools come from VENV (a throwaway venv: see
 Scripts/compare-lint); Fluke needs none of them. Standard library only.
 """
@@ -53,6 +56,27 @@ def write_samples(samples, root, limit, include_invalid):
     return files, skipped
 
 
+def tree_files(tree, include_invalid):
+    """The .py files below `tree` (those CPython compiles, unless include_invalid)."""
+    files = []
+    skipped = 0
+    for folder, dirs, names in os.walk(tree):
+        dirs.sort()
+        for name in sorted(names):
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(folder, name)
+            if not include_invalid:
+                try:
+                    with open(path, "rb") as f:
+                        compile(f.read(), path, "exec")
+                except (SyntaxError, ValueError):
+                    skipped += 1
+                    continue
+            files.append(path)
+    return files, skipped
+
+
 def run(cmd):
     p = subprocess.run(cmd, capture_output=True, text=True)
     return p.stdout, p.stderr, p.returncode
@@ -70,7 +94,8 @@ def parse_lines(text, root):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--samples", required=True)
+    ap.add_argument("--samples", help="EvalPlus samples JSONL (written as files)")
+    ap.add_argument("--tree", help="instead of --samples: the .py files below this folder")
     ap.add_argument("--fluke", required=True, help="the fluke binary")
     ap.add_argument("--venv", required=True, help="venv with pycodestyle, flake8, pep8-naming, ruff")
     ap.add_argument("--work", default="/tmp/fluke-lint-agreement")
@@ -81,11 +106,22 @@ def main():
                     help="also compare on samples that are not valid Python (left out by default)")
     args = ap.parse_args()
 
-    root = os.path.abspath(os.path.join(args.work, "files"))
-    if os.path.isdir(root):
-        subprocess.run(["rm", "-rf", root], check=True)
-    files, skipped = write_samples(args.samples, root, args.limit, args.include_invalid)
-    print("samples compared: %d (%d that are not valid Python left out)" % (len(files), skipped))
+    if args.tree:
+        root = os.path.abspath(args.tree)
+        files, skipped = tree_files(root, args.include_invalid)
+        if args.limit:
+            files = files[:args.limit]
+        targets = files
+        print("files compared: %d (%d that are not valid Python left out)" % (len(files), skipped))
+    elif args.samples:
+        root = os.path.abspath(os.path.join(args.work, "files"))
+        if os.path.isdir(root):
+            subprocess.run(["rm", "-rf", root], check=True)
+        files, skipped = write_samples(args.samples, root, args.limit, args.include_invalid)
+        targets = [root]
+        print("samples compared: %d (%d that are not valid Python left out)" % (len(files), skipped))
+    else:
+        ap.error("--samples or --tree is needed")
 
     rules = json.loads(run([args.fluke, "rules", "--isolated", "--format", "json"])[0])
     codes = sorted(r["code"] for r in rules)
@@ -106,20 +142,20 @@ def main():
     tool_of = {}
     if families["pycodestyle"]:
         out, err, _ = run([os.path.join(bin_, "pycodestyle"), "--select=" + ",".join(families["pycodestyle"]),
-                           "--max-line-length=79", root])
+                           "--max-line-length=79"] + targets)
         reference |= parse_lines(out, root)
         tool_of.update({c: "pycodestyle" for c in families["pycodestyle"]})
     if families["pep8-naming"]:
-        out, err, _ = run([os.path.join(bin_, "flake8"), "--isolated", "--select=" + ",".join(families["pep8-naming"]), root])
+        out, err, _ = run([os.path.join(bin_, "flake8"), "--isolated", "--select=" + ",".join(families["pep8-naming"])] + targets)
         reference |= parse_lines(out, root)
         tool_of.update({c: "flake8 + pep8-naming" for c in families["pep8-naming"]})
     if families["ruff"]:
         out, err, _ = run([os.path.join(bin_, "ruff"), "check", "--no-cache", "--isolated", "--output-format", "concise",
-                           "--select", ",".join(families["ruff"]), root])
+                           "--select", ",".join(families["ruff"])] + targets)
         reference |= parse_lines(out, root)
         tool_of.update({c: "ruff" for c in families["ruff"]})
 
-    out, err, status = run([args.fluke, "lint", "--isolated", "--format", "json", "--select", ",".join(shared), root])
+    out, err, status = run([args.fluke, "lint", "--isolated", "--format", "json", "--select", ",".join(shared)] + targets)
     if status not in (0, 1):
         print(err, file=sys.stderr)
         return 2

@@ -302,20 +302,33 @@ public struct CandidateReader {
 
 /// Orders paths so that runs of digits compare as numbers.
 func naturalOrder(_ a: String, _ b: String) -> Bool {
-    var i = a.unicodeScalars.makeIterator(), j = b.unicodeScalars.makeIterator()
-    var x = i.next(), y = j.next()
-    while let cx = x, let cy = y {
-        if ("0"..."9").contains(cx) && ("0"..."9").contains(cy) {
-            var nx = "", ny = ""
-            while let c = x, ("0"..."9").contains(c) { nx.unicodeScalars.append(c); x = i.next() }
-            while let c = y, ("0"..."9").contains(c) { ny.unicodeScalars.append(c); y = j.next() }
-            let tx = nx.drop { $0 == "0" }, ty = ny.drop { $0 == "0" }
-            if tx.count != ty.count { return tx.count < ty.count }
-            if tx != ty { return tx < ty }
+    // On the UTF-8 bytes: their order is the order of the code points, and digits are ASCII
+    // (no byte of a longer character is one).
+    var a = a, b = b
+    return a.withUTF8 { x in b.withUTF8 { y in naturalOrder(x, y) } }
+}
+
+private func naturalOrder(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    var i = 0, j = 0
+    while i < x.count && j < y.count {
+        if isDigit(x[i]) && isDigit(y[j]) {
+            // Numbers compare by value: without leading zeros, the shorter is smaller, then digit
+            // by digit.
+            var ei = i, ej = j
+            while ei < x.count && isDigit(x[ei]) { ei += 1 }
+            while ej < y.count && isDigit(y[ej]) { ej += 1 }
+            while i < ei && x[i] == 0x30 { i += 1 }
+            while j < ej && y[j] == 0x30 { j += 1 }
+            if ei - i != ej - j { return ei - i < ej - j }
+            while i < ei {
+                if x[i] != y[j] { return x[i] < y[j] }
+                i += 1; j += 1
+            }
             continue
         }
-        if cx != cy { return cx.value < cy.value }
-        x = i.next(); y = j.next()
+        if x[i] != y[j] { return x[i] < y[j] }
+        i += 1; j += 1
     }
-    return x == nil && y != nil
+    return i == x.count && j < y.count
 }

@@ -51,9 +51,18 @@ public final class ActiveRule: Sendable {
     public let options: [String: OptionValue]
     public let parameters: [String: OptionValue]
 
+    /// The message cut at its `{placeholders}`: the text between them, and their names with
+    /// the option of that name, if any (a finding's value comes first).
+    private let messageParts: [MessagePart]
+    private enum MessagePart: Sendable {
+        case text(String)
+        case value(String, option: String?)
+    }
+
     public init(rule: Rule, options: [String: OptionValue]) {
         self.rule = rule
         self.options = options
+        messageParts = Self.parts(rule.message, options)
         if case .checker(_, let raw) = rule.check {
             var resolved: [String: OptionValue] = [:]
             for (k, v) in raw {
@@ -70,15 +79,20 @@ public final class ActiveRule: Sendable {
         } else {
             parameters = [:]
         }
+        var texts = options.mapValues(\.description)
+        for (k, v) in parameters { texts[k] = v.description }
+        self.texts = texts
     }
+
+    /// `string(name)` for every parameter and option, made once (checkers ask for every
+    /// candidate).
+    private let texts: [String: String]
 
     public var code: String { rule.code }
 
     public func int(_ name: String) -> Int? { parameters[name]?.intValue ?? options[name]?.intValue }
     public func double(_ name: String) -> Double? { parameters[name]?.doubleValue ?? options[name]?.doubleValue }
-    public func string(_ name: String) -> String? {
-        (parameters[name] ?? options[name]).map(\.description)
-    }
+    public func string(_ name: String) -> String? { texts[name] }
     public func strings(_ name: String) -> [String] {
         (parameters[name] ?? options[name])?.stringsValue ?? []
     }
@@ -91,23 +105,44 @@ public final class ActiveRule: Sendable {
     }
     private let regexes = RegexCache()
 
+    /// `strings(name)` as a set, made once for the whole run rather than once per candidate.
+    public func stringSet(_ name: String) -> Set<String> { sets.set(name) { Set(strings(name)) } }
+    private let sets = SetCache()
+
     /// The rule's message with `{placeholders}` filled from `values`, then from options.
     public func message(_ values: [String: String] = [:]) -> String {
-        let m = rule.message
-        guard m.utf8.contains(0x7B) else { return m }  // "{"
-        // One pass: each {name} becomes a value, else an option, else stays as it is.
+        if messageParts.count == 1, case .text(let t) = messageParts[0] { return t }
         var out = ""
-        var rest = m[...]
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { break }
-            let name = String(rest[rest.index(after: open)..<close])
-            if let v = values[name] { out += v } else if let o = options[name] { out += o.description } else {
-                out += rest[open...close]
+        for part in messageParts {
+            switch part {
+            case .text(let t): out += t
+            case .value(let name, let option): out += values[name] ?? option ?? "{\(name)}"
             }
-            rest = rest[rest.index(after: close)...]
         }
-        return out + rest
+        return out
+    }
+
+    /// `message` cut at each `{name}` (found on the UTF-8 bytes): the text between, and the
+    /// names. A `{` with no `}` after it is text.
+    private static func parts(_ message: String, _ options: [String: OptionValue]) -> [MessagePart] {
+        let bytes = Array(message.utf8)
+        var parts: [MessagePart] = []
+        var text: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x7B, let close = bytes[(i + 1)...].firstIndex(of: 0x7D) {
+                let name = String(decoding: bytes[(i + 1)..<close], as: UTF8.self)
+                if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))) }
+                text = []
+                parts.append(.value(name, option: options[name]?.description))
+                i = close + 1
+            } else {
+                text.append(bytes[i])
+                i += 1
+            }
+        }
+        if !text.isEmpty || parts.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))) }
+        return parts
     }
 
     /// A finding of this rule over a range.
@@ -140,6 +175,20 @@ private final class RegexCache: @unchecked Sendable {
         let r = compile()
         compiled[name] = r
         return r
+    }
+}
+
+private final class SetCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: [String: Set<String>] = [:]
+
+    func set(_ name: String, _ make: () -> Set<String>) -> Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        if let s = made[name] { return s }
+        let s = make()
+        made[name] = s
+        return s
     }
 }
 

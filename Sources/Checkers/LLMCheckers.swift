@@ -271,7 +271,7 @@ struct InconsistentReturnChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        for fn in functions(in: context.tree) {
+        for fn in context.functions {
             var returns: [Node] = []
             var generator = false
             FunctionCountsChecker.walkOwnBody(fn) { n in

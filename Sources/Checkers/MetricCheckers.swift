@@ -9,6 +9,29 @@ let metricCheckers: [any Checker.Type] = [
 ]
 
 /// Every function definition (nested ones included), with its name node.
+final class DefinitionsBox {
+    var functions: [Node] = []
+    var classes: [Node] = []
+    init(_ tree: Tree) {
+        tree.forEachNode { node in
+            if node.symbol == CheckerSymbols.functionDefinition {
+                functions.append(node)
+            } else if node.symbol == CheckerSymbols.classDefinition {
+                classes.append(node)
+            }
+            return true
+        }
+    }
+}
+
+extension CheckContext {
+    /// Every `def` of the candidate, in order, found once (with the classes, in one walk) for all
+    /// the checkers that need them.
+    var functions: [Node] { shared(DefinitionsBox.self) { DefinitionsBox(tree) }.functions }
+    /// Every `class` of the candidate, in order.
+    var classes: [Node] { shared(DefinitionsBox.self) { DefinitionsBox(tree) }.classes }
+}
+
 func functions(in tree: Tree) -> [Node] {
     var out: [Node] = []
     tree.forEachNode { node in
@@ -31,7 +54,7 @@ struct FunctionLengthChecker: Checker {
     static let parameters = ["max": "most lines a function may span"]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = functions(in: context.tree)
+        let fns = context.functions
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             for fn in fns {
@@ -198,7 +221,7 @@ struct McCabeChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = functions(in: context.tree)
+        let fns = context.functions
         let scores = fns.map { 1 + Self.complexity(statements(of: $0.child(byField: "body"))) }
         for rule in rules {
             guard let max = rule.int("max") else { continue }
@@ -372,7 +395,7 @@ struct FunctionCountsChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = functions(in: context.tree)
+        let fns = context.functions
         for rule in rules {
             guard let max = rule.int("max"), let what = rule.string("count") else { continue }
             let dummy = rule.regex("dummy-variable-rgx")
@@ -439,7 +462,8 @@ struct NestingDepthChecker: Checker {
         var leaving: [Node] = []  // functions whose end we watch for
         func emit(_ s: [Node]) { if let f = s.first { groups.append((f, s.count)) } }
         context.tree.root.forEachDescendant { node in
-            while let f = leaving.last, node.start.offset >= f.end.offset {
+            // (Byte offsets: making a node's line and column for every node was the cost of this check.)
+            while let f = leaving.last, node.byteRange.lowerBound >= f.byteRange.upperBound {
                 leaving.removeLast(); emit(stack); stack = []
             }
             if node.symbol == Symbols.functionDefinition { leaving.append(node); return true }

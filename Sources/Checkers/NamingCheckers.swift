@@ -57,14 +57,14 @@ func statements(_ block: Node) -> [Node] {
 
 /// The kind of every `def` that pep8-naming takes for a method, by the byte where it starts.
 /// Others are plain functions.
-func namingFunctionKinds(_ tree: Tree, classmethodDecorators: [String],
+func namingFunctionKinds(_ classes: [Node], classmethodDecorators: [String],
                          staticmethodDecorators: [String]) -> [Int: NamingFunctionKind] {
     var byDecorator: [String: NamingFunctionKind] = [:]
     for d in classmethodDecorators { byDecorator[d] = .classmethod }
     for d in staticmethodDecorators { byDecorator[d] = .staticmethod }
     var kinds: [Int: NamingFunctionKind] = [:]
-    tree.forEachNode { node in
-        guard node.symbol == Symbols.classDefinition, let body = node.child(byField: "body") else { return true }
+    for node in classes {
+        guard let body = node.child(byField: "body") else { continue }
         // `m = staticmethod(m)` in the class body.
         var late: [String: NamingFunctionKind] = [:]
         for s in statements(body) where s.symbol == Symbols.expressionStatement {
@@ -116,7 +116,6 @@ func namingFunctionKinds(_ tree: Tree, classmethodDecorators: [String],
             }
         }
         tag(body)
-        return true
     }
     return kinds
 }
@@ -164,10 +163,10 @@ struct NamingFunctionChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let kinds = namingFunctionKinds(context.tree, classmethodDecorators: [], staticmethodDecorators: [])
-        let fns = functions(in: context.tree)
+        let kinds = namingFunctionKinds(context.classes, classmethodDecorators: [], staticmethodDecorators: [])
+        let fns = context.functions
         for rule in rules {
-            let ignored = Set(rule.strings("ignore-names"))
+            let ignored = rule.stringSet("ignore-names")
             let check = rule.string("check") ?? ""
             for fn in fns {
                 guard let nameNode = fn.child(byField: "name") else { continue }
@@ -202,11 +201,11 @@ struct NamingFirstArgumentChecker: Checker {
     ]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = functions(in: context.tree)
+        let fns = context.functions
         for rule in rules {
-            let kinds = namingFunctionKinds(context.tree, classmethodDecorators: rule.strings("classmethod-decorators"),
+            let kinds = namingFunctionKinds(context.classes, classmethodDecorators: rule.strings("classmethod-decorators"),
                                             staticmethodDecorators: rule.strings("staticmethod-decorators"))
-            let ignored = Set(rule.strings("ignore-names"))
+            let ignored = rule.stringSet("ignore-names")
             guard let wanted = rule.string("kind").flatMap(NamingFunctionKind.init(rawValue:)),
                   let expected = rule.string("expected") else { continue }
             for fn in fns where kinds[fn.byteRange.lowerBound] == wanted {
@@ -343,7 +342,7 @@ struct NamingVariableChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let bindings = context.shared(Bindings.self) { Self.collect(context.tree) }
         for rule in rules {
-            let ignored = Set(rule.strings("ignore-names"))
+            let ignored = rule.stringSet("ignore-names")
             let scope = rule.string("scope") ?? ""
             for binding in bindings.all {
                 let kind = binding.scope?.kind
@@ -450,7 +449,7 @@ struct NamingExceptionChecker: Checker {
             return true
         }
         for rule in rules {
-            let ignored = Set(rule.strings("ignore-names"))
+            let ignored = rule.stringSet("ignore-names")
             let suffix = rule.string("suffix") ?? "Error"
             for cls in classes {
                 guard let nameNode = cls.child(byField: "name"), !ignored.contains(nameNode.text) else { continue }

@@ -1,7 +1,8 @@
 import Rules
 import SyntaxTree
 
-/// pycodestyle's logical-line checks (E1, E2, E3, E4, E5, E7) and its physical-line E101.
+/// pycodestyle's logical-line checks (E1 with the continuation lines E12x, E2, E3, E4, E5, E7)
+/// and its physical-line E101.
 let pycodestyleCheckers: [any Checker.Type] = [PycodestyleChecker.self]
 
 /// One pycodestyle finding: code, 1-based row, 0-based column (as pycodestyle computes it),
@@ -218,6 +219,7 @@ struct PycodestyleAnalysis {
         whitespaceAroundKeywords()
         missingWhitespaceAfterKeyword()
         indentation()
+        continuedIndentation()
         whitespaceBeforeParameters()
         whitespaceAroundOperator()
         missingWhitespace()
@@ -248,8 +250,18 @@ struct PycodestyleAnalysis {
     static func isWord(_ c: Unicode.Scalar) -> Bool { PyTokens.isWord(c) }
 
     static func hasPrefix(_ s: [Unicode.Scalar], _ p: String) -> Bool {
-        let ps = Array(p.unicodeScalars)
-        return s.count >= ps.count && s[0..<ps.count].elementsEqual(ps)
+        hasPrefix(s[...], at: 0, p)
+    }
+
+    /// Whether `p` starts at offset `at` of `s` (without making arrays: this runs for every
+    /// logical line).
+    static func hasPrefix(_ s: ArraySlice<Unicode.Scalar>, at: Int, _ p: String) -> Bool {
+        var i = s.startIndex + at
+        for c in p.unicodeScalars {
+            guard i < s.endIndex, s[i] == c else { return false }
+            i += 1
+        }
+        return true
     }
 
     /// `^(async\s+def|def)\b`
@@ -266,14 +278,13 @@ struct PycodestyleAnalysis {
 
     /// `^(async\s+def\s+|def\s+|class\s+|@)`
     static func startsWithTopLevel(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
-        let s = Array(s)
         if s.first == "@" { return true }
+        let base = s.startIndex
         func kwThenSpace(_ at: Int, _ kw: String) -> Int? {
-            let k = Array(kw.unicodeScalars)
-            guard s.count >= at + k.count, s[at..<(at + k.count)].elementsEqual(k) else { return nil }
-            var j = at + k.count
+            guard hasPrefix(s, at: at, kw) else { return nil }
+            var j = at + kw.unicodeScalars.count
             let j0 = j
-            while j < s.count, isSpace(s[j]) { j += 1 }
+            while base + j < s.endIndex, isSpace(s[base + j]) { j += 1 }
             return j > j0 ? j : nil
         }
         if let j = kwThenSpace(0, "async"), kwThenSpace(j, "def") != nil { return true }
@@ -392,10 +403,12 @@ struct PycodestyleAnalysis {
                 i += 2
                 continue
             }
-            if (a == " " || a == "\t") && "]}),;:".unicodeScalars.contains(b) && !(i + 2 < l.count && l[i + 2] == "=") {
+            let closing = b == "]" || b == "}" || b == ")"
+            if (a == " " || a == "\t") && (closing || b == "," || b == ";" || b == ":")
+                && !(i + 2 < l.count && l[i + 2] == "=") {
                 let before = i >= 1 ? l[i - 1] : l[l.count - 1]
                 if before != "," {
-                    addAt("]})".unicodeScalars.contains(b) ? "E202" : "E203", i, ["char": String(b)])
+                    addAt(closing ? "E202" : "E203", i, ["char": String(b)])
                 }
                 i += 2
                 continue
@@ -649,8 +662,8 @@ struct PycodestyleAnalysis {
                 let symbol = Array(t[0..<(sp ?? t.count)])
                 let comment = sp.map { Array(t[($0 + 1)...]) } ?? []
                 var bad: Unicode.Scalar? = nil
-                let s = Self.str(symbol)
-                if !(s.isEmpty || s == "#" || s == ":" || s == "#:") {
+                // (Compared as scalars: making a String of a long `#-----` cost more than the rest.)
+                if !(symbol.isEmpty || symbol == ["#"] || symbol == [":"] || symbol == ["#", ":"]) {
                     bad = symbol.first(where: { $0 != "#" }) ?? "#"
                 }
                 if inline {
@@ -762,8 +775,9 @@ struct PycodestyleAnalysis {
     }
 
     /// `\blambda\b` within the slice (its end counts as a boundary).
+    static let lambdaScalars = Array("lambda".unicodeScalars)
     static func containsLambda(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
-        let k = Array("lambda".unicodeScalars)
+        let k = lambdaScalars
         var i = s.startIndex
         while i + 6 <= s.endIndex {
             if s[i..<(i + 6)].elementsEqual(k), i == s.startIndex || !isWord(s[i - 1]),
@@ -805,11 +819,13 @@ struct PycodestyleAnalysis {
         }
     }
 
+    static let typeScalars = Array("type".unicodeScalars)
+
     /// E721, as pycodestyle's regular expression finds it (the first match in the line).
     mutating func comparisonType() {
         let l = logical
         let n = l.count
-        let typeK = Array("type".unicodeScalars)
+        let typeK = Self.typeScalars
         func isType(_ i: Int) -> Bool { i + 4 <= n && l[i..<(i + 4)].elementsEqual(typeK) }
         /// `\s*\(\s*([^)]*[^\s)])\s*\)` from i: (end, group).
         func call(_ i: Int) -> (Int, [Unicode.Scalar])? {

@@ -88,13 +88,26 @@ struct PyTokens {
         ":=", "<<", "<=", "==", ">=", ">>", "@=", "^=", "|=", "%", "&", "(", ")", "*", "+", ",", "-",
         ".", "/", ":", ";", "<", "=", ">", "@", "[", "]", "^", "{", "|", "}", "~",
     ]
-    static let operatorSet: Set<ShortText> = Set(operators.map { ShortText($0.unicodeScalars) })
+
+    /// The operators of each length (index 1, 2, 3), packed: compared as integers, without
+    /// hashing (this runs at every operator of every candidate).
+    static let operatorsByLength: [[ShortText]] = (0...3).map { n in
+        operators.filter { $0.unicodeScalars.count == n }.map { ShortText($0.unicodeScalars) }
+    }
+    /// The ASCII characters an operator can start with.
+    static let operatorStarts: [Bool] = {
+        var table = [Bool](repeating: false, count: 128)
+        for op in operators { table[Int(op.unicodeScalars.first!.value)] = true }
+        return table
+    }()
 
     /// The length of the longest operator at `start` of `line`, if one starts there.
     static func operatorLength(_ line: [Unicode.Scalar], at start: Int) -> Int? {
-        for length in stride(from: min(3, line.count - start), through: 1, by: -1)
-        where operatorSet.contains(ShortText(line[start..<(start + length)])) {
-            return length
+        let first = line[start].value
+        guard first < 128, operatorStarts[Int(first)] else { return nil }
+        for length in stride(from: min(3, line.count - start), through: 1, by: -1) {
+            let text = ShortText(line[start..<(start + length)])
+            if operatorsByLength[length].contains(text) { return length }
         }
         return nil
     }

@@ -30,7 +30,7 @@ struct PyflakesScopeChecker: Checker {
         for rule in rules {
             let code = rule.string("report") ?? rule.code
             for item in items where item.code == code {
-                report(rule.finding(item.node, item.values))
+                report(rule.finding(item.start, item.end, item.values))
             }
         }
     }

@@ -75,8 +75,36 @@ final class PyScope {
 
 /// What the scope analysis found, per pyflakes code.
 struct PyflakesReport {
-    struct Item { let code: String; let node: Node; let values: [String: String] }
+    struct Item {
+        let code: String
+        /// Where the finding lies in the candidate (a name in a string annotation lies inside
+        /// the string, though it was parsed apart).
+        let start: SourcePosition
+        let end: SourcePosition
+        let values: [String: String]
+    }
     var items: [Item] = []
+}
+
+/// Where the text of a parsed string annotation lies in the candidate: positions in the parsed
+/// text are moved to the string's content (or, for a string whose text is not its content,
+/// such as one with escapes or an implicit concatenation, all to the string itself).
+struct AnnotationPlacement {
+    /// Where the content starts in the candidate.
+    let base: SourcePosition
+    /// When set, every position maps to this range.
+    let whole: (start: SourcePosition, end: SourcePosition)?
+    /// How many characters the parsed text has before the content (an added "(").
+    static let lead = 1
+
+    func place(_ p: SourcePosition) -> SourcePosition {
+        if let whole { return p.offset <= Self.lead ? whole.start : whole.end }
+        if p.line == 1 {
+            return SourcePosition(line: base.line, column: base.column + p.column - 1 - Self.lead,
+                                  offset: base.offset + p.offset - Self.lead)
+        }
+        return SourcePosition(line: base.line + p.line - 1, column: p.column, offset: base.offset + p.offset - Self.lead)
+    }
 }
 
 enum PySym {
@@ -146,6 +174,17 @@ enum PySym {
     static let call = Symbols.named("call")
     static let typeAlias = Symbols.named("type_alias_statement")
     static let comment = Symbols.named("comment")
+    static let type = Symbols.named("type")
+    static let genericType = Symbols.named("generic_type")
+    static let typeParameter = Symbols.named("type_parameter")
+    static let concatenatedString = Symbols.named("concatenated_string")
+    static let stringStart = Symbols.named("string_start")
+    static let stringEnd = Symbols.named("string_end")
+    static let stringContent = Symbols.named("string_content")
+    static let escapeSequence = Symbols.named("escape_sequence")
+    static let interpolation = Symbols.named("interpolation")
+    static let expressionStatement = Symbols.named("expression_statement")
+    static let argumentList = Symbols.named("argument_list")
 }
 
 /// Names Python 3.11 provides in every module without a binding.
@@ -186,10 +225,23 @@ final class PyflakesAnalysis {
     private var stack: [PyScope] = []
     private var allScopes: [PyScope] = []
     private var deferred: [() -> Void] = []
-    private var undefined: [(String, Node)] = []
+    private var undefined: [(name: String, start: SourcePosition, end: SourcePosition)] = []
     private var globalNames: Set<String> = []
     private var exportNames: Set<String> = []
     private var depth = 0
+    /// Visiting an annotation: strings in it are type expressions (forward references), parsed
+    /// and checked as code, as pyflakes and Ruff do.
+    private var inAnnotation = false
+    /// Set while visiting the parsed text of a string annotation: where its positions lie.
+    private var placement: AnnotationPlacement? = nil
+    /// `from __future__ import annotations`: annotations are not evaluated, so they are checked
+    /// at the end, like function bodies.
+    private var futureAnnotations = false
+    /// Inside the body of a `try` that catches `NameError` (by that name): an undefined name
+    /// there is expected, and not reported (as Ruff and pyflakes).
+    private var nameErrorHandled = 0
+    /// Parses string annotations (made on the first one).
+    private var annotationParser: PythonParser? = nil
     /// Set when the tree is nested too deeply to analyse safely (findings are then dropped).
     private(set) var gaveUp = false
     static let maxDepth = 200
@@ -221,7 +273,13 @@ final class PyflakesAnalysis {
     }
 
     private func add(_ code: String, _ node: Node, _ values: [String: String]) {
-        report.items.append(.init(code: code, node: node, values: values))
+        report.items.append(.init(code: code, start: node.start, end: node.end, values: values))
+    }
+
+    /// Where `node` lies in the candidate.
+    private func place(_ node: Node) -> (start: SourcePosition, end: SourcePosition) {
+        guard let placement else { return (node.start, node.end) }
+        return (placement.place(node.start), placement.place(node.end))
     }
 
     // MARK: Bindings
@@ -302,10 +360,14 @@ final class PyflakesAnalysis {
     private func handleLoad(_ node: Node) {
         let name = node.text
         let current = scope
+        // A postponed annotation (a string, or under `from __future__ import annotations`)
+        // sees annotations without a value (`x: int`); other loads do not, as in pyflakes.
+        let postponed = placement != nil || (futureAnnotations && inAnnotation)
         for (i, s) in stack.reversed().enumerated() {
             if s.kind == .klass && i > 0 { continue }
             if let b = s.bindings[name] {
                 b.used = true
+                if b.kind == .annotation && !postponed { continue }
                 return
             }
         }
@@ -316,7 +378,9 @@ final class PyflakesAnalysis {
         if (name == "__module__" || name == "__qualname__") && current.kind == .klass { return }
         if name == "__class__" && stack.contains(where: { $0.kind == .function }) { return }
         if stack.contains(where: { $0.hasStarImport }) { return }
-        undefined.append((name, node))
+        if nameErrorHandled > 0 { return }
+        let (start, end) = place(node)
+        undefined.append((name, start, end))
     }
 
     // MARK: Visiting
@@ -344,7 +408,16 @@ final class PyflakesAnalysis {
         case PySym.importFrom:
             visitImportFrom(node)
         case PySym.futureImport:
+            if node.children(byField: "name").contains(where: { $0.text == "annotations" }) { futureAnnotations = true }
             return
+        case PySym.string, PySym.concatenatedString:
+            if inAnnotation { stringAnnotation(node) } else { visitChildren(node) }
+        case PySym.subscriptNode, PySym.genericType:
+            if inAnnotation { visitTypeSubscript(node) } else { visitChildren(node) }
+        case PySym.call:
+            visitCall(node)
+        case PySym.tryStatement:
+            visitTry(node)
         case PySym.functionDefinition:
             visitFunction(node)
         case PySym.classDefinition:
@@ -429,7 +502,7 @@ final class PyflakesAnalysis {
             break
         }
         let value = n.child(byField: "right")
-        if let annotation { visit(annotation) }
+        if let annotation { visitAnnotation(annotation) }
         if let value { visit(value) }
         let literal = value.map { v in
             v.symbol == PySym.tuple || v.symbol == PySym.list || v.symbol == PySym.expressionList
@@ -535,7 +608,8 @@ final class PyflakesAnalysis {
                 continue
             }
             if scope.bindings.removeValue(forKey: name) == nil {
-                undefined.append((name, t))
+                let (start, end) = place(t)
+                undefined.append((name, start, end))
             }
         }
     }
@@ -611,6 +685,193 @@ final class PyflakesAnalysis {
         }
     }
 
+    // MARK: Annotations
+
+    /// An annotation (of a parameter, a return, a variable): visited now, or with
+    /// `from __future__ import annotations` at the end, when every name is bound.
+    private func visitAnnotation(_ node: Node) {
+        if futureAnnotations && !inAnnotation {
+            let saved = stack
+            let savedPlacement = placement
+            deferred.append { [self] in
+                runAnnotation(saved: saved, placement: savedPlacement) { visit(node) }
+            }
+            return
+        }
+        let was = inAnnotation
+        inAnnotation = true
+        visit(node)
+        inAnnotation = was
+    }
+
+    /// Runs `body` as a deferred visit of an annotation in the scopes `saved`.
+    private func runAnnotation(saved: [PyScope], placement: AnnotationPlacement?, _ body: () -> Void) {
+        let outer = stack
+        stack = saved
+        inAnnotation = true
+        self.placement = placement
+        body()
+        inAnnotation = false
+        self.placement = nil
+        stack = outer
+    }
+
+    /// Whether `node` (a name or an attribute) names `member` of `typing` or
+    /// `typing_extensions`, through the binding it has now (as Ruff resolves it).
+    private func isTyping(_ node: Node, _ member: String) -> Bool {
+        let full: String
+        if node.symbol == PySym.identifier {
+            full = lookup(node.text)?.fullName ?? ""
+        } else if node.symbol == PySym.attribute, let o = node.child(byField: "object"), o.symbol == PySym.identifier,
+                  let a = node.child(byField: "attribute") {
+            guard let m = lookup(o.text)?.fullName else { return false }
+            full = m + "." + a.text
+        } else {
+            return false
+        }
+        return full == "typing." + member || full == "typing_extensions." + member
+    }
+
+    /// The binding a load of `name` would find now.
+    private func lookup(_ name: String) -> PyBinding? {
+        for (i, s) in stack.reversed().enumerated() {
+            if s.kind == .klass && i > 0 { continue }
+            if let b = s.bindings[name] { return b }
+        }
+        return nil
+    }
+
+    /// A `try`: its body is visited knowing whether a handler catches `NameError`.
+    private func visitTry(_ node: Node) {
+        let children = node.namedChildren
+        let catches = children.contains { c in
+            guard c.symbol == PySym.exceptClause, var type = c.namedChildren.first else { return false }
+            if type.symbol == PySym.asPattern, let t = type.namedChildren.first { type = t }
+            if type.symbol == PySym.identifier { return type.text == "NameError" }
+            if type.symbol == PySym.tuple || type.symbol == PySym.parenthesizedExpression {
+                return type.namedChildren.contains { $0.symbol == PySym.identifier && $0.text == "NameError" }
+            }
+            return false
+        }
+        for c in children {
+            if catches && c.fieldName == "body" {
+                nameErrorHandled += 1
+                visit(c)
+                nameErrorHandled -= 1
+            } else {
+                visit(c)
+            }
+        }
+    }
+
+    /// A call; the first argument of `typing.cast` is a type expression.
+    private func visitCall(_ node: Node) {
+        let children = node.namedChildren
+        guard children.count == 2, children[1].symbol == PySym.argumentList, mayBeCast(children[0]),
+              isTyping(children[0], "cast") else {
+            for c in children { visit(c) }
+            return
+        }
+        visit(children[0])
+        for (i, a) in children[1].namedChildren.enumerated() {
+            if i == 0 && a.symbol != PySym.keywordArgument {
+                let was = inAnnotation
+                inAnnotation = true
+                visit(a)
+                inAnnotation = was
+            } else {
+                visit(a)
+            }
+        }
+    }
+
+    /// Whether `function` reads `cast` or `….cast` (compared without making strings first: most
+    /// calls are not).
+    private func mayBeCast(_ function: Node) -> Bool {
+        var name = function
+        if function.symbol == PySym.attribute {
+            guard let a = function.namedChildren.last else { return false }
+            name = a
+        }
+        return name.symbol == PySym.identifier && name.byteRange.count == 4 && name.text == "cast"
+    }
+
+    /// `X[...]` in an annotation: `Literal[...]` holds values, not types (its strings are not
+    /// parsed); `Annotated[T, ...]` holds a type, then values.
+    private func visitTypeSubscript(_ node: Node) {
+        let value: Node?
+        let arguments: [Node]
+        if node.symbol == PySym.genericType {
+            let children = node.namedChildren
+            value = children.first
+            arguments = children.first(where: { $0.symbol == PySym.typeParameter })?.namedChildren ?? []
+        } else {
+            value = node.child(byField: "value")
+            arguments = node.children(byField: "subscript")
+        }
+        guard let value else { visitChildren(node); return }
+        let literal = isTyping(value, "Literal")
+        let annotated = !literal && isTyping(value, "Annotated")
+        visit(value)
+        for (i, a) in arguments.enumerated() {
+            if literal || (annotated && i > 0) {
+                inAnnotation = false
+                visit(a)
+                inAnnotation = true
+            } else {
+                visit(a)
+            }
+        }
+    }
+
+    /// A string in an annotation: its text is parsed as an expression and checked at the end,
+    /// like a function body (so it may name what is defined later: `-> "Node"`).
+    private func stringAnnotation(_ node: Node) {
+        var parts: [Node] = []
+        if node.symbol == PySym.concatenatedString {
+            parts = node.namedChildren.filter { $0.symbol == PySym.string }
+        } else {
+            parts = [node]
+        }
+        var text = ""
+        let simple = parts.count == 1
+        var contentStart: SourcePosition? = nil
+        for part in parts {
+            let children = part.namedChildren
+            guard let open = children.first, open.symbol == PySym.stringStart,
+                  let close = children.last, close.symbol == PySym.stringEnd else { return }
+            // Bytes and f-strings are not type expressions.
+            if open.text.contains(where: { "bBfF".contains($0) }) { return }
+            if children.contains(where: { $0.symbol == PySym.interpolation }) { return }
+            if children.contains(where: { c in
+                c.symbol == PySym.stringContent && c.namedChildren.contains { $0.symbol == PySym.escapeSequence }
+            }) {
+                return  // escapes: the text is not the value (Ruff parses the value; not done here)
+            }
+            let source = part.tree.source
+            text += source.text(in: open.byteRange.upperBound..<close.byteRange.lowerBound)
+            if contentStart == nil { contentStart = open.end }
+        }
+        guard let contentStart, !text.allSatisfy({ $0.isWhitespace }) else { return }
+        let base = placement?.place(contentStart) ?? contentStart
+        let whole = place(node)
+        // In a string that could not be placed exactly, or in an implicit concatenation, every
+        // name is reported at the string.
+        let placed = AnnotationPlacement(base: base, whole: placement?.whole ?? (simple ? nil : whole))
+        if annotationParser == nil { annotationParser = try? PythonParser() }
+        guard let parser = annotationParser, let tree = try? parser.parse("(" + text + ")\n"),
+              !tree.root.hasError,
+              let statement = tree.root.namedChildren.first, statement.symbol == PySym.expressionStatement,
+              tree.root.namedChildCount == 1, statement.namedChildCount == 1,
+              let expression = statement.namedChildren.first else {
+            return  // not an expression (Ruff: F722)
+        }
+        let saved = stack
+        deferred.append { [self] in
+            runAnnotation(saved: saved, placement: placed) { visit(expression) }
+        }
+    }
+
     // MARK: Definitions
 
     /// Visits default values and annotations of parameters now; returns the names to bind in
@@ -623,11 +884,11 @@ final class PyflakesAnalysis {
             if s == PySym.identifier {
                 names.append(p)
             } else if s == PySym.defaultParameter || s == PySym.typedDefaultParameter {
-                if let t = p.child(byField: "type") { visit(t) }
+                if let t = p.child(byField: "type") { visitAnnotation(t) }
                 if let v = p.child(byField: "value") { visit(v) }
                 if let n = p.child(byField: "name") { names += parameterNames(n) }
             } else if s == PySym.typedParameter {
-                if let t = p.child(byField: "type") { visit(t) }
+                if let t = p.child(byField: "type") { visitAnnotation(t) }
                 for c in p.namedChildren where c.fieldName != "type" { names += parameterNames(c) }
             } else {
                 names += parameterNames(p)
@@ -647,7 +908,7 @@ final class PyflakesAnalysis {
 
     private func visitFunction(_ node: Node) {
         let names = visitParameters(node.child(byField: "parameters"))
-        if let r = node.child(byField: "return_type") { visit(r) }
+        if let r = node.child(byField: "return_type") { visitAnnotation(r) }
         if let n = node.child(byField: "name") { bind(n, .function) }
         let saved = stack
         let body = node.child(byField: "body")
@@ -668,6 +929,11 @@ final class PyflakesAnalysis {
     private func runFunction(saved: [PyScope], parameters: [Node], body: Node?) {
         let outer = stack
         stack = saved
+        inAnnotation = false
+        placement = nil
+        let handled = nameErrorHandled
+        nameErrorHandled = 0
+        defer { nameErrorHandled = handled }
         let fs = PyScope(.function, parent: saved.last)
         push(fs)
         for p in parameters {
@@ -746,8 +1012,8 @@ final class PyflakesAnalysis {
 
     private func finish(_ module: PyScope) {
         for name in exportNames { module.bindings[name]?.used = true }
-        for (name, node) in undefined where !globalNames.contains(name) {
-            add("F821", node, ["name": name])
+        for u in undefined where !globalNames.contains(u.name) {
+            report.items.append(.init(code: "F821", start: u.start, end: u.end, values: ["name": u.name]))
         }
         for s in allScopes {
             if s.kind == .function { shadowedImports(s) }

@@ -112,6 +112,38 @@ public struct RuleExample: Sendable, Hashable {
 
     /// Reads an example, taking out its `↓` markers.
     public init(_ text: String, line: Int) {
+        self.line = line
+        // Most examples are ASCII but for the markers (E2 86 93): read those byte by byte (every
+        // rule file is loaded at start-up, and walking Characters was most of it).
+        let bytes = Array(text.utf8)
+        var plain = true
+        var k = 0
+        while k < bytes.count {
+            let b = bytes[k]
+            if b == 0xE2, k + 2 < bytes.count, bytes[k + 1] == 0x86, bytes[k + 2] == 0x93 { k += 3; continue }
+            if b >= 0x80 || b == 0x0D { plain = false; break }
+            k += 1
+        }
+        if plain {
+            var code: [UInt8] = []
+            code.reserveCapacity(bytes.count)
+            var markers: [Marker] = []
+            var row = 1, column = 1
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == 0xE2 {
+                    markers.append(Marker(line: row, column: column))
+                    i += 3
+                    continue
+                }
+                code.append(bytes[i])
+                if bytes[i] == 0x0A { row += 1; column = 1 } else { column += 1 }
+                i += 1
+            }
+            self.code = String(decoding: code, as: UTF8.self)
+            self.markers = markers
+            return
+        }
         var code = ""
         var markers: [Marker] = []
         var row = 1, column = 1
@@ -125,7 +157,6 @@ public struct RuleExample: Sendable, Hashable {
         }
         self.code = code
         self.markers = markers
-        self.line = line
     }
 }
 

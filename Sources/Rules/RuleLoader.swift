@@ -27,6 +27,21 @@ enum RuleLoader {
         "rationale", "options", "references", "check", "examples",
     ]
 
+    /// Yams's resolver with only the implicit types rule files use (booleans, integers,
+    /// floats; everything else is a string): each plain scalar is matched against every
+    /// pattern of the resolver, and the default one has seven, dates among them.
+    static let resolver = Resolver.basic.appending(.bool).appending(.int).appending(.float)
+
+    /// `^[A-Z]+[0-9]+$`, without compiling a regular expression for every file.
+    static func isCode(_ code: String) -> Bool {
+        let bytes = Array(code.utf8)
+        var i = 0
+        while i < bytes.count, bytes[i] >= 0x41, bytes[i] <= 0x5A { i += 1 }
+        let letters = i
+        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        return letters > 0 && i > letters && i == bytes.count
+    }
+
     /// Reads one rule file. `category` is the folder it is in.
     static func load(file: String, category: String) throws(RuleError) -> Rule {
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -35,7 +50,8 @@ enum RuleLoader {
         let text = String(decoding: data, as: UTF8.self)
         let root: Yams.Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // UTF-8 said outright: Yams's default reads the whole environment on every call.
+            guard let node = try Yams.compose(yaml: text, resolver, .default, .utf8) else {
                 throw RuleError(file: file, message: "the file is empty")
             }
             root = node
@@ -51,7 +67,7 @@ enum RuleLoader {
         try r.onlyKeys(map, keys, in: "a rule", at: root)
 
         let code = try r.string(map, "code", at: root)
-        guard code.range(of: #"^[A-Z]+[0-9]+$"#, options: .regularExpression) != nil else {
+        guard isCode(code) else {
             throw r.error(map["code"] ?? root, "code `\(code)` must be capital letters then digits, as E501 or N802")
         }
         let severityText = try r.string(map, "severity", at: root)
@@ -180,10 +196,11 @@ struct Reader {
 
     func string(_ map: [String: Yams.Node], _ key: String, at node: Yams.Node) throws(RuleError) -> String {
         let s = try scalar(try required(map, key, at: node), "`\(key)`")
-        guard !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        // (Scalars, not Characters: rationales are long, and these run for every rule file.)
+        guard s.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw error(map[key]!, "`\(key)` is empty")
         }
-        return s.hasSuffix("\n") && !s.dropLast().contains("\n") ? String(s.dropLast()) : s
+        return s.hasSuffix("\n") && !s.utf8.dropLast().contains(0x0A) ? String(s.dropLast()) : s
     }
 
     func optionalString(_ map: [String: Yams.Node], _ key: String) throws(RuleError) -> String? {

@@ -6,20 +6,36 @@ import Darwin
 #endif
 
 /// A node of a syntax tree. A value: cheap to copy; it keeps its tree alive.
+///
+/// It carries its grammar symbol (asked for on every node by every walk) and, when it came
+/// from the tree's list of nodes, its place in that list (so its parent and children are found
+/// without searching the list).
 public struct Node: CustomStringConvertible {
     public let tree: Tree
     let raw: TSNode
+    /// The grammar's numeric id of `kind` (fast to compare).
+    public let symbol: UInt16
+    /// The node's index in the tree's list of nodes; -1 when not known.
+    let index: Int32
 
     init(tree: Tree, raw: TSNode) {
         self.tree = tree
         self.raw = raw
+        symbol = ts_node_symbol(raw)
+        index = -1
+    }
+
+    /// A node of the tree's list: its symbol and index are known.
+    init(tree: Tree, raw: TSNode, symbol: UInt16, index: Int) {
+        self.tree = tree
+        self.raw = raw
+        self.symbol = symbol
+        self.index = Int32(index)
     }
 
     /// The grammar's name for the node, such as `function_definition` or `identifier`; for
     /// anonymous nodes the token itself, such as `def` or `(`.
     public var kind: String { Symbols.name(ts_node_symbol(raw)) }
-    /// The grammar's numeric id of `kind` (fast to compare).
-    public var symbol: UInt16 { ts_node_symbol(raw) }
     /// Named nodes are the grammar's rules; anonymous ones are punctuation and keywords.
     public var isNamed: Bool { ts_node_is_named(raw) }
     /// An ERROR node: text the parser could not fit into the grammar.
@@ -47,8 +63,8 @@ public struct Node: CustomStringConvertible {
     /// the node is: what the checkers were written (and compared with the reference tools)
     /// against.
     public var parent: Node? {
-        if ts_node_start_byte(raw) < ts_node_end_byte(raw), case .some(let p) = tree.parent(of: raw) {
-            return p.map { Node(tree: tree, raw: $0) }
+        if ts_node_start_byte(raw) < ts_node_end_byte(raw), case .some(let p) = tree.parent(of: self) {
+            return p
         }
         return wrap(ts_node_parent(raw))
     }
@@ -69,7 +85,7 @@ public struct Node: CustomStringConvertible {
     public var namedChildren: [Node] { collectChildren(namedOnly: true) }
 
     private func collectChildren(namedOnly: Bool) -> [Node] {
-        if let listed = tree.children(of: raw, namedOnly: namedOnly) { return listed }
+        if let listed = tree.children(of: self, namedOnly: namedOnly) { return listed }
         var out: [Node] = []
         out.reserveCapacity(namedOnly ? namedChildCount : childCount)
         var cursor = ts_tree_cursor_new(raw)
@@ -151,7 +167,7 @@ extension Node: Hashable {
         h.combine(ObjectIdentifier(tree))
         h.combine(ts_node_start_byte(raw))
         h.combine(ts_node_end_byte(raw))
-        h.combine(ts_node_symbol(raw))
+        h.combine(symbol)
     }
 }
 

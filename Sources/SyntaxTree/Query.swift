@@ -199,9 +199,13 @@ public final class Query: @unchecked Sendable {
     /// A `#match?` regular expression. One that is only a list of words, `^(word|word|…)$` (as
     /// rules write a list option such as `{builtins}`), is tested on a text made of word
     /// characters by looking the text up in a set; any other text goes to the regular expression.
+    ///
+    /// Answers for short texts (names, mostly) are remembered for the whole run: the same names
+    /// come back in candidate after candidate, and a look-up costs far less than a match.
     struct Matcher {
         let regex: NSRegularExpression
         let words: Set<String>?
+        private let memo = Memo()
 
         init(_ regex: NSRegularExpression) {
             self.regex = regex
@@ -210,7 +214,35 @@ public final class Query: @unchecked Sendable {
 
         func matches(_ text: String) -> Bool {
             if let words, Matcher.isWord(text) { return words.contains(text) }
-            return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            guard text.utf8.count <= Memo.longestText else { return test(text) }
+            if let known = memo.answer(text) { return known }
+            let result = test(text)
+            memo.remember(text, result)
+            return result
+        }
+
+        private func test(_ text: String) -> Bool {
+            regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+
+        /// Texts and whether they matched, shared by the threads that lint; bounded.
+        final class Memo: @unchecked Sendable {
+            static let longestText = 32
+            static let mostTexts = 1 << 14
+            private let lock = NSLock()
+            private var answers: [String: Bool] = [:]
+
+            func answer(_ text: String) -> Bool? {
+                lock.lock()
+                defer { lock.unlock() }
+                return answers[text]
+            }
+
+            func remember(_ text: String, _ result: Bool) {
+                lock.lock()
+                defer { lock.unlock() }
+                if answers.count < Self.mostTexts { answers[text] = result }
+            }
         }
 
         /// ASCII letters, digits and `_`: the only characters in such a pattern's words.

@@ -37,7 +37,7 @@ public final class Tree {
         let nodes = flat.nodes, ends = flat.ends
         var i = 0
         while i < nodes.count {
-            i = try body(Node(tree: self, raw: nodes[i])) ? i + 1 : Int(ends[i])
+            i = try body(Node(tree: self, raw: nodes[i], symbol: flat.symbols[i], index: i)) ? i + 1 : Int(ends[i])
         }
     }
 
@@ -45,11 +45,11 @@ public final class Tree {
     func forEachNode(under node: Node, _ body: (Node) throws -> Bool) rethrows -> Bool {
         let flat = flattened
         let nodes = flat.nodes, ends = flat.ends
-        guard let first = index(of: node.raw, in: flat) else { return false }
+        guard let first = index(of: node, in: flat) else { return false }
         let end = Int(ends[first])
         var i = first
         while i < end {
-            i = try body(Node(tree: self, raw: nodes[i])) ? i + 1 : Int(ends[i])
+            i = try body(Node(tree: self, raw: nodes[i], symbol: flat.symbols[i], index: i)) ? i + 1 : Int(ends[i])
         }
         return true
     }
@@ -64,6 +64,7 @@ public final class Tree {
         /// -1 for the root.
         var parents: [Int32] = []
         var named: [Bool] = []
+        var symbols: [UInt16] = []
     }
 
     private var flatCache: FlatNodes? = nil
@@ -81,6 +82,7 @@ public final class Tree {
             open.append(flat.nodes.count)
             flat.nodes.append(node)
             flat.named.append(ts_node_is_named(node))
+            flat.symbols.append(ts_node_symbol(node))
             flat.ends.append(0)
             if ts_tree_cursor_goto_first_child(&cursor) { continue }
             while true {
@@ -97,7 +99,9 @@ public final class Tree {
 
     /// Where `node` is in the list: a binary search for the first node starting where it
     /// starts, then a step over the ancestors that start there too.
-    private func index(of node: TSNode, in flat: FlatNodes) -> Int? {
+    private func index(of listed: Node, in flat: FlatNodes) -> Int? {
+        if listed.index >= 0 { return Int(listed.index) }
+        let node = listed.raw
         let nodes = flat.nodes
         let start = ts_node_start_byte(node)
         var lo = 0, hi = nodes.count
@@ -115,16 +119,16 @@ public final class Tree {
 
     /// The parent of `node`, from the list; `.none` when the node is not in it (a tree edited
     /// since), `.some(nil)` for the root.
-    func parent(of node: TSNode) -> TSNode?? {
+    func parent(of node: Node) -> Node?? {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return .none }
         let p = Int(flat.parents[i])
-        return .some(p < 0 ? nil : flat.nodes[p])
+        return .some(p < 0 ? nil : Node(tree: self, raw: flat.nodes[p], symbol: flat.symbols[p], index: p))
     }
 
     /// The children of `node` (only the named ones if `namedOnly`), from the list; nil when
     /// the node is not in it.
-    func children(of node: TSNode, namedOnly: Bool) -> [Node]? {
+    func children(of node: Node, namedOnly: Bool) -> [Node]? {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return nil }
         let end = Int(flat.ends[i])
@@ -138,7 +142,7 @@ public final class Tree {
         out.reserveCapacity(count)
         j = i + 1
         while j < end {
-            if !namedOnly || flat.named[j] { out.append(Node(tree: self, raw: flat.nodes[j])) }
+            if !namedOnly || flat.named[j] { out.append(Node(tree: self, raw: flat.nodes[j], symbol: flat.symbols[j], index: j)) }
             j = Int(flat.ends[j])
         }
         return out

@@ -233,7 +233,7 @@ public protocol Checker: Sendable {
 /// Every checker Fluke has, by name.
 public enum CheckerRegistry {
     public static let all: [any Checker.Type] = lineCheckers + metricCheckers + llmCheckers + namingCheckers
-        + docstringCheckers + pycodestyleCheckers + pyflakesCheckers
+        + docstringCheckers + pycodestyleCheckers + pyflakesCheckers + patternCheckers
 
     public static func checker(named name: String) -> (any Checker.Type)? {
         all.first { $0.name == name }

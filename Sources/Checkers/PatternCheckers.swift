@@ -119,10 +119,9 @@ struct MainGuardChecker: Checker {
     }
 }
 
-/// An `else` right after a branch whose block ends with `return`: the `if` branch when no
-/// `elif` comes between, or an `elif` when it is the only one. (The query this replaces,
-/// `(if_statement (elif_clause consequence: (block (return_statement) .)) . (else_clause))`,
-/// only ever tried the first `elif` in tree-sitter; the findings are kept the same.)
+/// An `else` right after a branch whose block ends with `return`: the `if` branch, or the
+/// last `elif` when there are some. (The query this replaced tried only the first `elif`, so
+/// it missed an `else` after the last of several.) Comments after the `return` do not count.
 struct ElseAfterReturnChecker: Checker {
     static let name = "else-after-return"
     static let parameters: [String: String] = [:]
@@ -134,14 +133,14 @@ struct ElseAfterReturnChecker: Checker {
             let block: Node?
             if before.symbol == Symbols.block {
                 block = p.child(byField: "consequence").flatMap { $0 == before ? before : nil }
-            } else if before.symbol == Symbols.elifClause,
-                      p.namedChildren.first(where: { $0.symbol == Symbols.elifClause }) == before {
+            } else if before.symbol == Symbols.elifClause {
                 block = before.child(byField: "consequence")
             } else {
                 block = nil
             }
             guard let block, block.symbol == Symbols.block,
-                  let last = block.namedChildren.last, last.symbol == Symbols.returnStatement else { continue }
+                  let last = block.namedChildren.last(where: { $0.symbol != Symbols.comment }),
+                  last.symbol == Symbols.returnStatement else { continue }
             for rule in rules { report(rule.finding(e)) }
         }
     }

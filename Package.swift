@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "fluke", targets: ["fluke"]),
         .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer", "Rules", "Checkers",
                                           "Lint", "Configuration", "LintOutput", "Verifier", "Statistics", "Report",
-                                          "Gate"]),
+                                          "Gate", "Consensus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,10 +49,13 @@ let package = Package(
         .target(name: "Statistics"),
         // Candidates → sandboxed runs against base and plus inputs → TP/FP/TN/FN labels.
         .target(name: "Verifier", dependencies: ["Candidates"]),
+        // Candidates that pass the weak tests → new inputs by mutation → sandboxed outputs →
+        // agreement with their siblings: a gate that needs no stronger tests.
+        .target(name: "Consensus", dependencies: ["Candidates", "Verifier", "Statistics"]),
         // The command-line tool.
         .executableTarget(name: "fluke", dependencies: [
             "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput", "Verifier",
-            "Report", "Gate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Report", "Gate", "Consensus", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks print figures; they are not tests.
         .executableTarget(name: "fluke-bench", dependencies: ["SyntaxTree", "Candidates", "Sanitizer"],
@@ -69,6 +72,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "Candidates", "fluke"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Statistics"]),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "Verifier", "Candidates", "fluke"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "Configuration", "Candidates", "Rules"]),
     ]
 )

@@ -14,7 +14,7 @@ struct Fluke: ParsableCommand {
             generations.json, or - for standard input.
             """,
         version: "0.1.0",
-        subcommands: [Parse.self, Sanitize.self, Verify.self, Lint.self, ReportCommand.self, Analyze.self, GateCommand.self,
+        subcommands: [Parse.self, Sanitize.self, Verify.self, ConsensusCommand.self, Lint.self, ReportCommand.self, Analyze.self, GateCommand.self,
                       SelectCommand.self, Rules_.self, RuleCommand.self])
 
     /// Exit codes as Ruff's: 0 clean, 1 findings (set by each command), 2 usage or input error.

@@ -9,7 +9,10 @@ public enum MutationMode: String, Sendable, CaseIterable, Codable {
     /// and a string or list is emptied only if some seed at that place was empty. Inputs the
     /// task never meant to accept make right candidates disagree with each other.
     case conservative
-    /// Also negatives and zero, any printable ASCII character, empty strings and lists.
+    /// Go past the seeds: negatives and zero, any printable ASCII character, empty strings,
+    /// lists and dicts, numbers up to 10 × the largest seen (at least 1,000) and lengths up to
+    /// 10 × the longest (at least 20, within the limits), and in lists that already mix types,
+    /// values of other basic types (bools, None).
     case wide
 }
 
@@ -46,8 +49,11 @@ final class Profile {
     /// Up to 32 distinct values seen here, to splice in (EvalPlus's "ingredients").
     var examples: [PyValue] = []
     private var exampleTexts: Set<String> = []
+    /// The Python types seen here.
+    var kinds: Set<String> = []
 
     func observe(_ v: PyValue) {
+        kinds.insert(v.typeName)
         if examples.count < 32 {
             let t = v.json
             if exampleTexts.insert(t).inserted { examples.append(v) }
@@ -92,13 +98,17 @@ struct Mutator {
 
     static let wideAlphabet: [Unicode.Scalar] = Array(" abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:!?-_()[]{}'\"#".unicodeScalars)
 
+    /// How much larger than the seeds mutants may get.
+    var growth: Int { mode == .wide ? limits.growth * 5 : limits.growth }
+
     func lengthCap(_ seen: Int) -> Int {
-        max(seen, min(limits.maxLength, max(limits.growth * seen, 8)))
+        max(seen, min(limits.maxLength, max(growth * seen, mode == .wide ? 20 : 8)))
     }
 
     func intBounds(_ p: Profile) -> (Int, Int) {
         let seen = p.intAbs
-        let cap = max(seen, min(limits.maxMagnitude, max(seen > Int.max / limits.growth ? Int.max : limits.growth * seen, 10)))
+        let cap = max(seen, min(limits.maxMagnitude, max(seen > Int.max / growth ? Int.max : growth * seen,
+                                                         mode == .wide ? 1000 : 10)))
         if mode == .wide || p.intMin == Int.max { return (-cap, cap) }
         if p.intMin >= 1 { return (1, cap) }
         if p.intMin >= 0 { return (0, cap) }
@@ -107,7 +117,7 @@ struct Mutator {
 
     func floatBounds(_ p: Profile) -> (Double, Double, positive: Bool) {
         let seen = p.floatAbs
-        let cap = max(seen, min(Double(limits.maxMagnitude), max(Double(limits.growth) * seen, 10)))
+        let cap = max(seen, min(Double(limits.maxMagnitude), max(Double(growth) * seen, mode == .wide ? 1000 : 10)))
         if mode == .wide || p.floatMin == .infinity { return (-cap, cap, false) }
         if p.floatMin > 0 { return (0, cap, true) }
         if p.floatMin >= 0 { return (0, cap, false) }
@@ -218,6 +228,9 @@ struct Mutator {
         /// A new element: a seen one (as it was, or changed), or a copy of one here.
         func fresh(_ rng: inout SplitMix64) -> PyValue? {
             guard let element else { return nil }
+            if mode == .wide && element.kinds.count > 1 && rng.chance(0.25) {
+                return rng.pick([.bool(true), .bool(false), .none, .int(0), .string(""), .float(0.5)])
+            }
             let base = (!l.isEmpty && rng.chance(0.5)) ? rng.pick(l) : rng.pick(element.examples)
             return rng.chance(0.5) ? mutate(base, element, &rng, depth: depth + 1) : base
         }

@@ -104,14 +104,17 @@ public struct ConsensusRecord: Codable, Sendable {
     public var recordLine: Int?
     public var sandbox: String
     public var seconds: Double
+    /// CPU seconds its processes used.
+    public var cpuSeconds: Double?
     /// `inputsDigest` of the task's inputs.
     public var inputs: String
     public var outputs: [String]
     public var error: String?
     public var standing: Standing?
 
-    public init(id: CandidateID, sandbox: String, seconds: Double, inputs: String, outputs: [String],
-                error: String? = nil, standing: Standing? = nil) {
+    public init(id: CandidateID, sandbox: String, seconds: Double, cpuSeconds: Double? = nil, inputs: String,
+                outputs: [String], error: String? = nil, standing: Standing? = nil) {
+        self.cpuSeconds = cpuSeconds
         taskID = id.taskID
         completionID = id.completionID
         model = id.model
@@ -131,7 +134,7 @@ public struct ConsensusRecord: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case taskID = "task_id", completionID = "completion_id", model, filename, recordLine = "record_line",
-             sandbox, seconds, inputs, outputs, error
+             sandbox, seconds, cpuSeconds = "cpu_seconds", inputs, outputs, error
         case cluster, clusterSize = "cluster_size", candidates, agreement, distance, inputsCounted = "inputs_counted",
              verdict
     }
@@ -145,6 +148,7 @@ public struct ConsensusRecord: Codable, Sendable {
         recordLine = try c.decodeIfPresent(Int.self, forKey: .recordLine)
         sandbox = try c.decode(String.self, forKey: .sandbox)
         seconds = try c.decode(Double.self, forKey: .seconds)
+        cpuSeconds = try c.decodeIfPresent(Double.self, forKey: .cpuSeconds)
         inputs = try c.decode(String.self, forKey: .inputs)
         outputs = try c.decode([String].self, forKey: .outputs)
         error = try c.decodeIfPresent(String.self, forKey: .error)
@@ -167,6 +171,7 @@ public struct ConsensusRecord: Codable, Sendable {
         try c.encodeIfPresent(recordLine, forKey: .recordLine)
         try c.encode(sandbox, forKey: .sandbox)
         try c.encode(seconds, forKey: .seconds)
+        try c.encodeIfPresent(cpuSeconds, forKey: .cpuSeconds)
         try c.encode(inputs, forKey: .inputs)
         try c.encode(outputs, forKey: .outputs)
         try c.encodeIfPresent(error, forKey: .error)
@@ -275,7 +280,7 @@ public final class ConsensusWriter: @unchecked Sendable {
         lseek(fd, 0, SEEK_END)
     }
 
-    /// Records resumed from the file (before this run added any).
+    /// Adds a record (written without its standing, which comes at the end).
     public func append(_ r: ConsensusRecord) {
         lock.lock()
         defer { lock.unlock() }

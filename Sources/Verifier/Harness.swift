@@ -781,6 +781,7 @@ def run_outputs(msg):
     start = 0
     restarts = 0
     size = ((SLOT + n * SLOT) // 4096 + 1) * 4096
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     while start < n:
         left = cap - (time.monotonic() - began)
         if left <= 0:
@@ -808,7 +809,10 @@ def run_outputs(msg):
         start = missing + 1
         restarts += 1
     outputs = [o if o is not None else "timeout" for o in outputs]
-    return {"ok": True, "outputs": outputs, "seconds": round(time.monotonic() - began, 4), "restarts": restarts}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+    return {"ok": True, "outputs": outputs, "seconds": round(time.monotonic() - began, 4),
+            "cpu": round(cpu, 4), "restarts": restarts}
 
 
 def main():

@@ -23,12 +23,15 @@ public struct InputSet: Sendable {
 public struct OutputResult: Sendable, Equatable {
     public var outputs: [String]
     public var seconds: Double
+    /// CPU time of the processes that ran it (user and system), seconds.
+    public var cpuSeconds: Double
     /// Why there are no real outputs (the worker could not run it), or nil.
     public var error: String?
 
-    public init(outputs: [String], seconds: Double, error: String? = nil) {
+    public init(outputs: [String], seconds: Double, cpuSeconds: Double = 0, error: String? = nil) {
         self.outputs = outputs
         self.seconds = seconds
+        self.cpuSeconds = cpuSeconds
         self.error = error
     }
 }
@@ -149,7 +152,8 @@ public final class OutputRunner: @unchecked Sendable {
                     guard reply["ok"] as? Bool == true, let outputs = reply["outputs"] as? [String] else {
                         throw Worker.Failure.died(reply["message"] as? String ?? "bad reply")
                     }
-                    emit(job, OutputResult(outputs: outputs, seconds: reply["seconds"] as? Double ?? 0))
+                    emit(job, OutputResult(outputs: outputs, seconds: reply["seconds"] as? Double ?? 0,
+                                           cpuSeconds: reply["cpu"] as? Double ?? 0))
                     break
                 } catch {
                     // The worker died (a candidate killed it) or hung: start a new one, retry once.

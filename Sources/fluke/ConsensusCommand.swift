@@ -215,9 +215,6 @@ struct ConsensusCommand: ParsableCommand {
             sets.append(InputSet(taskID: task, entryPoint: entry, inputsJSON: json, count: inputs.count))
             if saveInputs != nil { saved += SeedSource.inputsLine(taskID: task, entryPoint: entry, inputs: inputs) + "\n" }
         }
-        if let saveInputs, !FileManager.default.createFile(atPath: saveInputs, contents: Data(saved.utf8)) {
-            throw InputFailure("cannot write \(saveInputs)")
-        }
         if !noEntry.isEmpty {
             Diagnostics.report(InputIssue(path: seedInputs ?? input.dataset ?? "", message:
                 "no entry point for \(noEntry.count) tasks (e.g. \(noEntry[0])): give --dataset, or entry_point in --seed-inputs"))
@@ -234,6 +231,10 @@ struct ConsensusCommand: ParsableCommand {
         if !stale.isEmpty {
             throw InputFailure("\(output ?? ""): \(stale.count) records were made with other inputs (another --seed, "
                                + "--inputs, --mutation or seed file; e.g. \(stale[0].id)): use --fresh, or another -o")
+        }
+
+        if let saveInputs, !FileManager.default.createFile(atPath: saveInputs, contents: Data(saved.utf8)) {
+            throw InputFailure("cannot write \(saveInputs)")
         }
 
         // Run what is not done yet.
@@ -264,7 +265,7 @@ struct ConsensusCommand: ParsableCommand {
                                           inputs: Array(Set(toRun.map(\.1.taskID))).compactMap { setOf[$0] }) { job, result in
                 let digest = job.id.taskID.flatMap { digestOf[$0] } ?? ""
                 writer.append(ConsensusRecord(id: job.id, sandbox: b.mode.rawValue, seconds: result.seconds,
-                                              inputs: digest, outputs: result.outputs, error: result.error))
+                                              cpuSeconds: result.cpuSeconds, inputs: digest, outputs: result.outputs, error: result.error))
                 let n = writer.newCount
                 Progress.update(String(format: "consensus: %d of %d run, %.1f/s", n, total,
                                        Double(n) / max(0.001, Date().timeIntervalSince(start))))

@@ -14,7 +14,7 @@ public struct ConsensusPolicy: Sendable, Equatable, Codable {
     /// outside what the task defines, where right candidates may differ too.
     public var minSupport: Double
 
-    public init(minAgreement: Double = 1.0, minCandidates: Int = 3, minSupport: Double = 0) {
+    public init(minAgreement: Double = 1.0, minCandidates: Int = 3, minSupport: Double = 0.5) {
         self.minAgreement = minAgreement
         self.minCandidates = minCandidates
         self.minSupport = minSupport

@@ -330,3 +330,46 @@ public final class ConsensusWriter: @unchecked Sendable {
         close(fd)
     }
 }
+
+/// A consensus file's standings by candidate, re-judged under a policy, for gates that look
+/// candidates up (`fluke gate --consensus`, `fluke select --consensus`).
+public struct ConsensusIndex: Sendable {
+    private var exact: [String: Standing] = [:]
+    private var loose: [String: Standing?] = [:]  // by task and number; nil when two models share it
+    public let count: Int
+    public let policy: ConsensusPolicy
+
+    public init(path: String, policy: ConsensusPolicy) throws(InputIssue) {
+        let records = try ConsensusRecord.read(path: path).records
+        if records.isEmpty { throw InputIssue(path: path, message: "holds no consensus records") }
+        self.init(records: records, policy: policy)
+    }
+
+    public init(records: [ConsensusRecord], policy: ConsensusPolicy) {
+        self.policy = policy
+        count = records.count
+        for r in ConsensusRecord.judge(records, policy: policy) {
+            guard let t = r.taskID, let n = r.completionID, let s = r.standing else { continue }
+            exact["\(r.model ?? "")\u{0}\(t)\u{0}\(n)"] = s
+            let k = "\(t)\u{0}\(n)"
+            if loose[k] == nil { loose[k] = .some(s) } else { loose[k] = .some(nil) }
+        }
+    }
+
+    /// The standing of a candidate: by model, task and number; a record that names no model
+    /// stands for any; a candidate that names none takes the only record with its task and
+    /// number, if there is only one.
+    public func standing(model: String?, taskID: String, completionID: Int) -> Standing? {
+        if let model, let s = exact["\(model)\u{0}\(taskID)\u{0}\(completionID)"] { return s }
+        if let s = exact["\u{0}\(taskID)\u{0}\(completionID)"] { return s }
+        if model == nil, let s = loose["\(taskID)\u{0}\(completionID)"] { return s }
+        return nil
+    }
+
+    /// Why a standing rejects, in words.
+    public static func reason(_ s: Standing, policy: ConsensusPolicy) -> String {
+        let pct = { (x: Double) in String(format: "%.0f%%", 100 * x) }
+        return "consensus: agrees with the plurality on \(pct(s.agreement ?? 0)) of \(s.inputsCounted) new inputs, "
+            + "below \(pct(policy.minAgreement)) (group \(s.cluster + 1) of its task, \(s.clusterSize) of \(s.candidates) candidates)"
+    }
+}

@@ -2,7 +2,6 @@ import ArgumentParser
 import Candidates
 import Consensus
 import Foundation
-import Gate
 import Report
 import Sanitizer
 import Verifier
@@ -78,11 +77,8 @@ struct ConsensusCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Evaluate against these labels (their strong-test status, used only here): FP rate among accepted candidates with and without the gate.", valueName: "labels"))
     var evaluate: String?
 
-    @Option(help: ArgumentHelp("With --evaluate: lint records (fluke lint --format jsonl) to compare with the style gate and combine with it.", valueName: "file"))
-    var lint: String?
-
-    @Option(name: .customLong("min-score"), help: ArgumentHelp("With --lint: the style gate's minimum score.", valueName: "score"))
-    var minScore: Double = 8
+    @Option(help: ArgumentHelp("With --evaluate: a style gate's decisions (fluke gate --format json) to compare with and combine with.", valueName: "file"))
+    var styleGate: String?
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
     @Option(help: "Format of the evaluation.")
@@ -119,7 +115,7 @@ struct ConsensusCommand: ParsableCommand {
         guard minCandidates >= 1 else { throw ValidationError("--min-candidates must be at least 1") }
         guard maxLength >= 1, maxMagnitude >= 1 else { throw ValidationError("--max-length and --max-magnitude must be positive") }
         guard timeLimit > 0, timeoutPerCandidate > 0 else { throw ValidationError("time limits must be positive") }
-        if lint != nil && evaluate == nil { throw ValidationError("--lint goes with --evaluate") }
+        if styleGate != nil && evaluate == nil { throw ValidationError("--style-gate goes with --evaluate") }
         if input.dataset == nil && seedInputs == nil {
             throw ValidationError("consensus needs inputs to mutate: --dataset (its base_input) or --seed-inputs")
         }
@@ -143,15 +139,13 @@ struct ConsensusCommand: ParsableCommand {
                 for t in tasks { seeds[t.taskID] = t; taskOrder.append(t.taskID) }
             }
             if let seedInputs {
+                // The user's seeds replace the dataset's: a task they leave out has none.
+                for t in seeds.keys { seeds[t]!.seeds = [] }
                 for t in try SeedSource.inputsFile(path: seedInputs) {
                     var t = t
                     if t.entryPoint == nil { t.entryPoint = seeds[t.taskID]?.entryPoint }
                     if seeds[t.taskID] == nil { taskOrder.append(t.taskID) }
                     seeds[t.taskID] = t
-                }
-                if input.dataset != nil {  // the user's seeds replace the dataset's, where given
-                    let given = Set(try SeedSource.inputsFile(path: seedInputs).map(\.taskID))
-                    for t in seeds.keys where !given.contains(t) { seeds[t]!.seeds = [] }
                 }
             }
         } catch { throw InputFailure(error.description) }
@@ -316,14 +310,9 @@ struct ConsensusCommand: ParsableCommand {
     func evaluation(_ records: [ConsensusRecord], labelsPath: String) throws {
         let labels: LabelSet
         do { labels = try LabelSet.load(path: labelsPath, model: input.model) } catch { throw InputFailure(error.description) }
-        var scores: [CandidateKey: Double] = [:]
-        if let lint {
-            do {
-                try LintRecord.forEach(path: lint) { r in scores[r.key] = r.score }
-            } catch let issue as InputIssue { throw InputFailure(issue.description) }
-        }
-        let e = try ConsensusEvaluation(records: records, labels: labels, styleScores: lint == nil ? nil : scores,
-                                        minScore: minScore, policy: policy)
+        var style: [CandidateKey: (accepted: Bool, score: Double)]? = nil
+        if let styleGate { style = try Self.readGate(styleGate) }
+        let e = try ConsensusEvaluation(records: records, labels: labels, style: style, policy: policy)
         let sink = try OutputSink(path: nil)
         if format == .json {
             let encoder = JSONEncoder()
@@ -334,6 +323,22 @@ struct ConsensusCommand: ParsableCommand {
             sink.write(e.text())
         }
         sink.flush()
+    }
+
+    /// The decisions `fluke gate --format json` wrote: accepted and score, by candidate.
+    static func readGate(_ path: String) throws -> [CandidateKey: (accepted: Bool, score: Double)] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+            throw InputFailure("\(path): not the JSON of fluke gate --format json")
+        }
+        var out: [CandidateKey: (accepted: Bool, score: Double)] = [:]
+        for d in list {
+            guard let task = d["task_id"] as? String, let n = d["completion_id"] as? Int,
+                  let accepted = d["accepted"] as? Bool, let score = d["score"] as? Double else { continue }
+            out[CandidateKey(model: d["model"] as? String, taskID: task, completionID: n)] = (accepted, score)
+        }
+        if out.isEmpty { throw InputFailure("\(path): no gate decision names a task and a sample number") }
+        return out
     }
 }
 
@@ -357,21 +362,21 @@ struct ConsensusEvaluation: Codable {
     var withinTaskPairs: Int
     /// P(the top-ranked weak-passing candidate of a task is a TP), ties at random, mean over tasks.
     var selection: [String: Double]
-    var minScore: Double?
+    /// Weak-passing candidates the style gate's decisions lack (accepted by it).
+    var styleMissing: Int?
 
     enum CodingKeys: String, CodingKey {
         case schema, policy, candidates, tp, fp, tasks, missing, gates, agreementAUC = "agreement_auc",
              agreementAUCWithinTask = "agreement_auc_within_task", styleAUC = "style_auc",
              styleAUCWithinTask = "style_auc_within_task", withinTaskPairs = "within_task_pairs", selection,
-             minScore = "min_score"
+             styleMissing = "style_missing"
     }
 
     static let thresholds: [Double] = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0]
 
-    init(records: [ConsensusRecord], labels: LabelSet, styleScores: [CandidateKey: Double]?, minScore: Double,
+    init(records: [ConsensusRecord], labels: LabelSet, style: [CandidateKey: (accepted: Bool, score: Double)]?,
          policy: ConsensusPolicy) throws {
         self.policy = policy
-        self.minScore = styleScores == nil ? nil : minScore
         var standing: [CandidateKey: Standing] = [:]
         for r in records {
             guard let t = r.taskID, let n = r.completionID, let s = r.standing,
@@ -380,7 +385,7 @@ struct ConsensusEvaluation: Codable {
         }
         let policyName = "consensus (agreement ≥ \(Self.pct(policy.minAgreement)))"
         var judged: [JudgedCandidate] = []
-        var missing = 0
+        var missing = 0, styleMissing = 0
         for key in labels.keys {
             let label = labels.labels[key]!
             var accepted: [String: Bool] = [:]
@@ -393,31 +398,34 @@ struct ConsensusEvaluation: Codable {
             }
             let consensus = s?.verdict.accepted ?? true
             accepted[policyName] = consensus
-            var style: Double? = nil
-            if let styleScores {
-                style = styleScores[key] ?? styleScores[CandidateKey(model: nil, taskID: key.taskID, completionID: key.completionID)]
-                let ok = (style ?? 0) >= minScore
-                accepted["style (score ≥ \(Gate.format(minScore)))"] = ok
+            var score: Double? = nil
+            if let style {
+                let d = style[key] ?? style[CandidateKey(model: nil, taskID: key.taskID, completionID: key.completionID)]
+                if d == nil && label.passesWeak { styleMissing += 1 }
+                score = d?.score
+                let ok = d?.accepted ?? true
+                accepted["style gate"] = ok
                 accepted["both"] = ok && consensus
             }
             judged.append(JudgedCandidate(taskID: key.taskID, label: label, accepted: accepted,
-                                          agreement: decided ? agreement : nil, styleScore: style))
+                                          agreement: decided ? agreement : nil, styleScore: score))
         }
         let weak = judged.filter { $0.label.passesWeak }
         guard !weak.isEmpty else { throw InputFailure("no candidate in the labels passes the weak tests") }
         self.missing = missing
+        self.styleMissing = style == nil ? nil : styleMissing
         candidates = weak.count
         tp = weak.filter { $0.label == .tp }.count
         fp = weak.count - tp
         tasks = Set(weak.map(\.taskID)).count
         var names = ["no gate"] + Self.thresholds.map { "agreement ≥ \(Self.pct($0))" } + [policyName]
-        if styleScores != nil { names += ["style (score ≥ \(Gate.format(minScore)))", "both"] }
+        if style != nil { names += ["style gate", "both"] }
         gates = names.map { GateComparison.outcome($0, judged) }
         let a = GateComparison.auc(weak.compactMap { c in c.agreement.map { (c.taskID, c.label, $0) } })
         agreementAUC = a.pooled
         agreementAUCWithinTask = a.withinTask
         withinTaskPairs = a.pairs
-        if styleScores != nil {
+        if style != nil {
             let s = GateComparison.auc(weak.compactMap { c in c.styleScore.map { (c.taskID, c.label, $0) } })
             styleAUC = s.pooled
             styleAUCWithinTask = s.withinTask
@@ -427,7 +435,7 @@ struct ConsensusEvaluation: Codable {
         let rankings: [(String, (JudgedCandidate) -> [Double])] = [
             ("random", { _ in [] }),
             ("agreement", { [$0.agreement ?? 1] }),
-        ] + (styleScores == nil ? [] : [
+        ] + (style == nil ? [] : [
             ("style", { [$0.styleScore ?? 0] }),
             ("agreement, then style", { [$0.agreement ?? 1, $0.styleScore ?? 0] }),
         ])
@@ -459,10 +467,11 @@ struct ConsensusEvaluation: Codable {
         func f3(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
         var out = "Consensus gate on \(candidates) candidates that pass the weak tests (TP \(tp), FP \(fp), \(tasks) tasks)\n"
         if missing > 0 { out += "  \(missing) of them are not in the consensus records (accepted, as no verdict)\n" }
+        if let m = styleMissing, m > 0 { out += "  \(m) of them have no style gate decision (accepted by it)\n" }
         out += "  agreement as an FP detector: AUC \(f3(agreementAUC)), within tasks \(f3(agreementAUCWithinTask))"
             + " (\(withinTaskPairs) TP–FP pairs; 0.5: chance)\n"
         if styleAUC != nil {
-            out += "  style score as an FP detector: AUC \(f3(styleAUC)), within tasks \(f3(styleAUCWithinTask))\n"
+            out += "  style score (of the style gate) as an FP detector: AUC \(f3(styleAUC)), within tasks \(f3(styleAUCWithinTask))\n"
         }
         out += "\n  " + "gate".padding(toLength: 34, withPad: " ", startingAt: 0)
             + "accepted  FP rate among accepted   TPs kept               FPs caught             ceiling  tasks\n"

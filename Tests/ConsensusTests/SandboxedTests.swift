@@ -133,6 +133,35 @@ func sample(_ task: String, _ n: Int, _ code: String) -> String {
         #expect((policy?["fp_rate"] as? [String: Any])?["count"] as? Int == 0)
         #expect((policy?["tp_kept"] as? [String: Any])?["rate"] as? Double == 1)
         #expect((gates.first?["fp_rate"] as? [String: Any])?["count"] as? Int == 1)  // no gate
+
+        // fluke gate with the consensus alone: the wrong one is rejected, and says why.
+        let data = ["--dataset", dir + "/problems.jsonl", dir + "/samples.jsonl"]
+        let gate = try fluke(["gate", "--isolated", "--consensus", out] + data)
+        #expect(gate.status == 1, "\(gate.stderr)")
+        let rejected = gate.stdout.split(separator: "\n").filter { $0.contains(": rejected") }
+        #expect(rejected.count == 1 && rejected.first?.contains("[Toy/0#3]") == true, "\(gate.stdout)")
+        #expect(rejected.first?.contains("consensus: agrees with the plurality on") == true)
+        #expect(gate.stderr.contains("1 candidates have no record"))  // Toy/0#4, which fails the weak tests
+        // A policy file's threshold, and the command line's over it.
+        write(dir + "/policy.toml", "[consensus]\nmin-agreement = 0.0\n")
+        #expect(try fluke(["gate", "--isolated", "--policy", dir + "/policy.toml", "--consensus", out] + data).status == 0)
+        #expect(try fluke(["gate", "--isolated", "--policy", dir + "/policy.toml", "--consensus", out, "--min-agreement", "1"]
+                          + data).status == 1)
+        write(dir + "/bad.toml", "[consensus]\nmin-agreement = 2\n")
+        let bad = try fluke(["gate", "--isolated", "--policy", dir + "/bad.toml", "--consensus", out] + data)
+        #expect(bad.status == 2 && bad.stderr.contains("consensus.min-agreement"), "\(bad.stderr)")
+        #expect(try fluke(["gate", "--isolated", "--min-agreement", "0.5"] + data).status == 2)  // needs --consensus
+        // With a style policy too, and evaluated: the consensus takes the FP out.
+        let both = try fluke(["gate", "--isolated", "--min-score", "0", "--consensus", out, "--evaluate", dir + "/labels.jsonl"] + data)
+        #expect(both.status == 0 && both.stdout.contains("min-score 0.0, consensus of"), "\(both.stdout)\(both.stderr)")
+        #expect(both.stdout.contains("6 accepted, FP rate 0.0%"), "\(both.stdout)")
+        // fluke select: never the outlier, and the weak-failing one is not considered.
+        let select = try fluke(["select", "--isolated", "--consensus", out, "--labels", dir + "/labels.jsonl", "--format", "json"] + data)
+        #expect(select.status == 0, "\(select.stderr)")
+        let picks = try #require(try JSONSerialization.jsonObject(with: Data(select.stdout.utf8)) as? [[String: Any]])
+        let toy0 = picks.first { $0["task_id"] as? String == "Toy/0" }
+        #expect(toy0?["candidates"] as? Int == 5 && toy0?["agreement"] as? Double == 1)
+        #expect(((toy0?["chosen"] as? [String: Any])?["completion_id"] as? Int).map { [0, 1, 2, 5].contains($0) } == true)
     }
 
     /// Outputs are compared as Python's == compares them, and what a candidate does wrong (raise,

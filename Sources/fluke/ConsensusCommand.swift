@@ -80,6 +80,9 @@ struct ConsensusCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --evaluate: a style gate's decisions (fluke gate --format json) to compare with and combine with.", valueName: "file"))
     var styleGate: String?
 
+    @Option(help: ArgumentHelp("With --evaluate: write the labels as they are with the consensus gate in the loop (a rejected candidate counts as failing the weak tests), for fluke scaling.", valueName: "file"))
+    var gatedLabels: String?
+
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
     @Option(help: "Format of the evaluation.")
     var format: Format = .text
@@ -115,7 +118,9 @@ struct ConsensusCommand: ParsableCommand {
         guard minCandidates >= 1 else { throw ValidationError("--min-candidates must be at least 1") }
         guard maxLength >= 1, maxMagnitude >= 1 else { throw ValidationError("--max-length and --max-magnitude must be positive") }
         guard timeLimit > 0, timeoutPerCandidate > 0 else { throw ValidationError("time limits must be positive") }
-        if styleGate != nil && evaluate == nil { throw ValidationError("--style-gate goes with --evaluate") }
+        if (styleGate != nil || gatedLabels != nil) && evaluate == nil {
+            throw ValidationError("--style-gate and --gated-labels go with --evaluate")
+        }
         if input.dataset == nil && seedInputs == nil {
             throw ValidationError("consensus needs inputs to mutate: --dataset (its base_input) or --seed-inputs")
         }
@@ -313,6 +318,7 @@ struct ConsensusCommand: ParsableCommand {
         var style: [CandidateKey: (accepted: Bool, score: Double)]? = nil
         if let styleGate { style = try Self.readGate(styleGate) }
         let e = try ConsensusEvaluation(records: records, labels: labels, style: style, policy: policy)
+        if let gatedLabels { try Self.writeGated(records, labels: labels, to: gatedLabels) }
         let sink = try OutputSink(path: nil)
         if format == .json {
             let encoder = JSONEncoder()
@@ -323,6 +329,35 @@ struct ConsensusCommand: ParsableCommand {
             sink.write(e.text())
         }
         sink.flush()
+    }
+
+    /// Labels with the gate in the loop: base status pass only for a weak-passing candidate the
+    /// consensus accepts; the plus status as it was.
+    static func writeGated(_ records: [ConsensusRecord], labels: LabelSet, to path: String) throws {
+        var verdict: [CandidateKey: Verdict] = [:]
+        for r in records {
+            guard let t = r.taskID, let n = r.completionID, let s = r.standing,
+                  let (key, _) = labels.match(CandidateKey(model: r.model, taskID: t, completionID: n)) else { continue }
+            verdict[key] = s.verdict
+        }
+        let keys = labels.keys.sorted { ($0.model ?? "", $0.taskID.count, $0.taskID, $0.completionID)
+                                        < ($1.model ?? "", $1.taskID.count, $1.taskID, $1.completionID) }
+        var out = ""
+        for key in keys {
+            let label = labels.labels[key]!
+            let base = label.passesWeak && (verdict[key]?.accepted ?? true)
+            var record: [String: Any] = ["task_id": key.taskID, "completion_id": key.completionID,
+                                         "base_status": base ? "pass" : "fail",
+                                         "plus_status": label.passesStrong ? "pass" : "fail",
+                                         "label": Label(passesWeak: base, passesStrong: label.passesStrong).rawValue]
+            if let m = key.model { record["model"] = m }
+            if label.passesWeak && !base { record["consensus"] = "reject" }
+            let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
+            out += String(decoding: data, as: UTF8.self) + "\n"
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(out.utf8)) else {
+            throw InputFailure("cannot write \(path)")
+        }
     }
 
     /// The decisions `fluke gate --format json` wrote: accepted and score, by candidate.

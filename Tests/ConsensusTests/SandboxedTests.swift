@@ -133,6 +133,14 @@ func sample(_ task: String, _ n: Int, _ code: String) -> String {
         #expect((policy?["fp_rate"] as? [String: Any])?["count"] as? Int == 0)
         #expect((policy?["tp_kept"] as? [String: Any])?["rate"] as? Double == 1)
         #expect((gates.first?["fp_rate"] as? [String: Any])?["count"] as? Int == 1)  // no gate
+        // The labels with the gate in the loop (for fluke scaling): the caught FP fails the weak tests now.
+        #expect(try fluke(args + ["--evaluate", dir + "/labels.jsonl", "--gated-labels", dir + "/gated.jsonl", "-q"]).status == 0)
+        let gated = try String(contentsOfFile: dir + "/gated.jsonl", encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(gated.count == 8)
+        let caught = gated.first { $0["task_id"] as? String == "Toy/0" && $0["completion_id"] as? Int == 3 }
+        #expect(caught?["label"] as? String == "TN" && caught?["base_status"] as? String == "fail" && caught?["consensus"] as? String == "reject")
+        #expect(gated.filter { $0["label"] as? String == "TP" }.count == 6)
 
         // fluke gate with the consensus alone: the wrong one is rejected, and says why.
         let data = ["--dataset", dir + "/problems.jsonl", dir + "/samples.jsonl"]

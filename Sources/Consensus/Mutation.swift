@@ -6,8 +6,9 @@
 public enum MutationMode: String, Sendable, CaseIterable, Codable {
     /// Stay in the domain the seeds show: a sign that no seed breaks is kept (ints and floats
     /// that are all ≥ 0, or all ≥ 1, stay so), strings draw characters from the seeds' own,
-    /// and a string or list is emptied only if some seed at that place was empty. Inputs the
-    /// task never meant to accept make right candidates disagree with each other.
+    /// a string or list is emptied only if some seed at that place was empty, and arguments
+    /// of equal length in every seed keep equal lengths. Inputs the task never meant to accept
+    /// make right candidates disagree with each other.
     case conservative
     /// Go past the seeds: negatives and zero, any printable ASCII character, empty strings,
     /// lists and dicts, numbers up to 10 × the largest seen (at least 1,000) and lengths up to
@@ -341,6 +342,18 @@ public struct InputGenerator: Sendable {
             for (i, a) in s.enumerated() { profiles[i].observe(a) }
         }
         let mutator = Mutator(mode: mode, limits: limits)
+        // Conservative: arguments of equal length in every seed (two lists or two strings, in
+        // at least two seeds: `string_xor(a, b)`, `compare(game, guess)`) keep equal lengths.
+        var tied: [(Int, Int)] = []
+        if mode == .conservative && usable.count >= 2 {
+            for i in 0..<arity {
+                for j in (i + 1)..<arity where usable.allSatisfy({ s in
+                    j < s.count && InputGenerator.length(s[i]) != nil && InputGenerator.length(s[i]) == InputGenerator.length(s[j])
+                }) {
+                    tied.append((i, j))
+                }
+            }
+        }
         var seen = Set(usable.map { PyValue.list($0).json })
         var out: [[PyValue]] = []
         var attempts = 0
@@ -354,8 +367,18 @@ public struct InputGenerator: Sendable {
                 let i = rng.below(input.count)
                 input[i] = mutator.mutate(input[i], profiles[i], &rng)
             }
+            if tied.contains(where: { InputGenerator.length(input[$0.0]) != InputGenerator.length(input[$0.1]) }) { continue }
             if seen.insert(PyValue.list(input).json).inserted { out.append(input) }
         }
         return out
+    }
+
+    /// The length of a list (and its kind), or of a string; nil for other values.
+    static func length(_ v: PyValue) -> String? {
+        switch v {
+        case .list(let l): return "list \(l.count)"
+        case .string(let s): return "str \(s.unicodeScalars.count)"
+        default: return nil
+        }
     }
 }

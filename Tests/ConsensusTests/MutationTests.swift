@@ -143,6 +143,19 @@ let mixedSeeds = parse("""
         }
     }
 
+    @Test func argumentsOfEqualLengthStaySoInConservativeMode() {
+        let seeds = parse(#"[["0101", "1100", [1, 2]], ["11", "10", [3]], ["0", "1", [4, 5, 6]]]"#)
+        let conservative = InputGenerator(count: 100, seed: 4).generate(from: seeds, taskID: "T/11")
+        #expect(conservative.count == 100)
+        for input in conservative {
+            #expect(InputGenerator.length(input[0]) == InputGenerator.length(input[1]), "\(PyValue.list(input).json)")
+        }
+        // Wide mode lets them differ; the list, never tied, changes length either way.
+        let wide = InputGenerator(count: 100, mode: .wide, seed: 4).generate(from: seeds, taskID: "T/11")
+        #expect(wide.contains { InputGenerator.length($0[0]) != InputGenerator.length($0[1]) })
+        #expect(Set(conservative.map { InputGenerator.length($0[2]) }).count > 3)
+    }
+
     @Test func wideMutantsGoFurtherButStayBounded() {
         let seeds = parse(#"[[5, "abc", [3, 4]], [12, "cab", [1]]]"#)
         let limits = MutationLimits(maxLength: 30, maxMagnitude: 500)

@@ -56,7 +56,7 @@ struct ConsensusCommand: ParsableCommand {
     @Option(help: "Seed of the mutation (the same seed gives the same inputs).")
     var seed: UInt64 = 0
 
-    @Option(help: "conservative: keep signs, characters and non-emptiness the seeds show; wide: go past them.")
+    @Option(help: "conservative: keep the signs, characters, non-emptiness and equal lengths the seeds show; wide: go past them.")
     var mutation: MutationMode = .conservative
 
     @Option(help: "Longest string or list a mutant may have.")

@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "fluke", targets: ["fluke"]),
         .library(name: "Fluke", targets: ["SyntaxTree", "Candidates", "Sanitizer", "Rules", "Checkers",
                                           "Lint", "Configuration", "LintOutput", "Verifier", "Statistics", "Report",
-                                          "Gate", "Scaling"]),
+                                          "Gate", "Scaling", "Consensus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,10 +52,13 @@ let package = Package(
         .target(name: "Statistics"),
         // Candidates → sandboxed runs against base and plus inputs → TP/FP/TN/FN labels.
         .target(name: "Verifier", dependencies: ["Candidates"]),
+        // Candidates that pass the weak tests → new inputs by mutation → sandboxed outputs →
+        // agreement with their siblings: a gate that needs no stronger tests.
+        .target(name: "Consensus", dependencies: ["Candidates", "Verifier", "Statistics"]),
         // The command-line tool.
         .executableTarget(name: "fluke", dependencies: [
             "SyntaxTree", "Candidates", "Sanitizer", "Rules", "Lint", "Configuration", "LintOutput", "Verifier",
-            "Report", "Gate", "Scaling", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Report", "Gate", "Scaling", "Consensus", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks print figures; they are not tests.
         .executableTarget(name: "fluke-bench", dependencies: ["SyntaxTree", "Candidates", "Sanitizer"],
@@ -75,5 +78,6 @@ let package = Package(
         .testTarget(name: "ScalingTests", dependencies: ["Scaling", "Candidates", "Report"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "LintOutput", "Configuration", "Candidates",
                                                      "Rules"]),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "Verifier", "Candidates", "fluke"]),
     ]
 )

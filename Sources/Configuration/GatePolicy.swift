@@ -13,12 +13,30 @@ import TOMLKit
 ///
 /// [tool.fluke.gate.max-count]      # at most this many findings of a code or prefix
 /// E501 = 2
+///
+/// [tool.fluke.gate.consensus]      # with --consensus FILE (from fluke consensus)
+/// min-agreement = 1.0              # agree with the plurality on this share of new inputs
+/// min-candidates = 3               # fewer candidates in a task: no verdict (accepted)
+/// min-support = 0.5                # count inputs whose plurality has this share
 /// ```
 public struct GatePolicy: Sendable, Equatable {
     public var minScore: Double?
     public var forbid: [String] = []
     public var maxCount: [String: Int] = [:]
     public var requireProfiles: [String] = []
+    /// The consensus part of the policy: applies when the gate is given a consensus file.
+    public var consensus = ConsensusSettings()
+
+    public struct ConsensusSettings: Sendable, Equatable {
+        public var minAgreement: Double?
+        public var minCandidates: Int?
+        public var minSupport: Double?
+        public init(minAgreement: Double? = nil, minCandidates: Int? = nil, minSupport: Double? = nil) {
+            self.minAgreement = minAgreement
+            self.minCandidates = minCandidates
+            self.minSupport = minSupport
+        }
+    }
     /// Where it was read from (nil: the command line or the default).
     public var file: String?
 
@@ -34,7 +52,7 @@ public struct GatePolicy: Sendable, Equatable {
     /// Whether the policy asks for anything at all.
     public var isEmpty: Bool { minScore == nil && forbid.isEmpty && maxCount.isEmpty && requireProfiles.isEmpty }
 
-    static let keys = ["forbid", "max-count", "min-score", "require-profiles"]
+    static let keys = ["consensus", "forbid", "max-count", "min-score", "require-profiles"]
 
     /// Reads a policy table; `prefix` is how its keys are named in errors (`tool.fluke.gate.`).
     static func parse(_ table: TOMLTable, file: String, prefix: String) throws(RuleError) -> GatePolicy {
@@ -56,6 +74,22 @@ public struct GatePolicy: Sendable, Equatable {
                 for code in t.keys.sorted() {
                     guard let n = t[code]?.int, n >= 0 else { throw fail("\(key).\(code)", "must be a count (0 or more)") }
                     policy.maxCount[code] = n
+                }
+            case "consensus":
+                guard let t = value.table else { throw fail(key, "must be a table (min-agreement, min-candidates, min-support)") }
+                for k in t.keys.sorted() {
+                    let v = t[k]!
+                    let share = v.double ?? v.int.map(Double.init)
+                    switch k {
+                    case "min-agreement", "min-support":
+                        guard let x = share, (0...1).contains(x) else { throw fail("\(key).\(k)", "must be a share from 0 to 1") }
+                        if k == "min-agreement" { policy.consensus.minAgreement = x } else { policy.consensus.minSupport = x }
+                    case "min-candidates":
+                        guard let n = v.int, n >= 1 else { throw fail("\(key).\(k)", "must be a count (1 or more)") }
+                        policy.consensus.minCandidates = n
+                    default:
+                        throw fail("\(key).\(k)", "unknown key (known: min-agreement, min-candidates, min-support)")
+                    }
                 }
             default:
                 throw fail(key, "unknown key (known: \(keys.joined(separator: ", ")))")

@@ -415,11 +415,11 @@ def sweep(uid=None):
         time.sleep(0.002)
 
 
-def run_in_child(body, seconds, cpu_seconds, pipe=False):
+def run_in_child(body, seconds, cpu_seconds, pipe=False, shm_size=SHM_SIZE):
     """Forks a child that runs `body(shm, write_fd)`; returns (wait status or None if killed at
     the deadline, the shared page, bytes read from the pipe, elapsed seconds)."""
     import mmap
-    shm = mmap.mmap(-1, SHM_SIZE)
+    shm = mmap.mmap(-1, shm_size)
     counter[0] += 1
     folder = os.path.join(WORK, "c%d-%d" % (os.getpid(), counter[0]))
     r = w = None
@@ -588,6 +588,232 @@ def run_candidate(msg):
         reply[part] = result
     return reply
 
+# --- consensus: outputs of a candidate on inputs that have no expected outputs ----------------
+# `fluke consensus` compares candidates with each other, never with a reference: for each input
+# it wants a canonical text of what the candidate did (its return value, the exception it
+# raised, or a timeout), so that equal outputs give equal texts.
+import hashlib
+import re
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+CANON_MAX = 1 << 22  # characters of canonical text before an output is called too big
+SLOT = 64  # bytes per input in the shared page: one length byte, then the text
+COMPACT = SLOT - 8
+
+
+class _TooBig(Exception):
+    pass
+
+
+def canonical(value):
+    """Text that is the same for outputs Python's == calls equal: numbers by value (True, 1 and
+    1.0 alike; floats rounded to 6 decimals and 10 significant digits, so that summation order
+    does not split them), sets and dicts in a sorted order, lists and tuples apart (as == keeps
+    them); other objects by repr, memory addresses removed."""
+    parts = []
+    size = [0]
+
+    def emit(s):
+        size[0] += len(s)
+        if size[0] > CANON_MAX:
+            raise _TooBig()
+        parts.append(s)
+
+    def number(x):
+        if isinstance(x, bool):
+            return "1" if x else "0"
+        if isinstance(x, int):
+            try:
+                return repr(int(x))
+            except ValueError:  # more digits than str() allows
+                return "0x%x" % int(x)
+        x = float(x)
+        if x != x:
+            return "nan"
+        if x in (float("inf"), float("-inf")):
+            return "inf" if x > 0 else "-inf"
+        if x == int(x) and abs(x) < 2 ** 53:
+            return repr(int(x))
+        r = "%.10g" % round(x, 6)
+        return "0" if r in ("0", "-0") else r
+
+    def sub(x, depth):
+        start = len(parts)
+        walk(x, depth)
+        text = "".join(parts[start:])
+        del parts[start:]
+        size[0] -= len(text)
+        return text
+
+    def walk(x, depth):
+        if depth > 60:
+            emit("<deep>")
+            return
+        t = type(x)
+        if x is None:
+            emit("None")
+        elif isinstance(x, (bool, int, float)):
+            emit(number(x))
+        elif isinstance(x, complex):
+            emit("complex(%s, %s)" % (number(x.real), number(x.imag)))
+        elif isinstance(x, (str, bytes, bytearray)):
+            emit(repr(x))
+        elif isinstance(x, list):
+            emit("[")
+            for i, y in enumerate(x):
+                if i:
+                    emit(", ")
+                walk(y, depth + 1)
+            emit("]")
+        elif isinstance(x, tuple):
+            emit("(")
+            for i, y in enumerate(x):
+                if i:
+                    emit(", ")
+                walk(y, depth + 1)
+            emit(",)" if len(x) == 1 else ")")
+        elif isinstance(x, (set, frozenset)):
+            items = sorted(sub(y, depth + 1) for y in x)
+            emit("{" + ", ".join(items) + "}" if items else "set()")
+        elif isinstance(x, dict):
+            items = sorted((sub(k, depth + 1), sub(v, depth + 1)) for k, v in x.items())
+            emit("{" + ", ".join("%s: %s" % kv for kv in items) + "}")
+        elif t.__module__ == "numpy" and hasattr(x, "tolist"):
+            walk(x.tolist(), depth)
+        elif hasattr(x, "__index__") and not isinstance(x, type):
+            emit(number(x.__index__()))
+        elif hasattr(x, "__float__") and not isinstance(x, type):
+            emit(number(x.__float__()))
+        else:
+            emit(_ADDRESS.sub("", repr(x)))
+
+    try:
+        walk(value, 0)
+        text = "".join(parts)
+    except _TooBig:
+        return "#big"
+    except RecursionError:
+        return "#deep"
+    data = text.encode("utf-8", "backslashreplace")
+    if len(data) <= COMPACT and not text.startswith("#"):
+        return text
+    return "#" + hashlib.sha1(data).hexdigest()[:16]
+
+
+def put_slot(shm, i, text):
+    data = text.encode("utf-8", "backslashreplace")[: SLOT - 1]
+    base = SLOT + i * SLOT
+    shm[base + 1: base + 1 + len(data)] = data
+    shm[base] = len(data)
+
+
+def get_slot(shm, i):
+    base = SLOT + i * SLOT
+    n = shm[base]
+    if not n:
+        return None
+    return bytes(shm[base + 1: base + 1 + n]).decode("utf-8", "replace")
+
+
+def outputs_part(code, entry, inputs, start, limit, shm):
+    """Runs in the child: the candidate on inputs[start:], each output's canonical text into
+    its slot as soon as it is known (so that a death or a kill loses only the input it hit)."""
+    g = {}
+    try:
+        exec(code, g)
+        fn = g[entry]
+    except BaseException as e:
+        for i in range(start, len(inputs)):
+            put_slot(shm, i, "load:" + type(e).__name__)
+        shm[0:4] = len(inputs).to_bytes(4, "little")
+        return
+    for i in range(start, len(inputs)):
+        shm[0:4] = (i + 1).to_bytes(4, "little")
+        inp = inputs[i]
+        if inp is None:
+            put_slot(shm, i, "invalid-input")
+            continue
+        try:
+            signal.setitimer(signal.ITIMER_REAL, limit)
+            signal.signal(signal.SIGALRM, _on_alarm)
+            try:
+                text = canonical(fn(*inp))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except TimeLimitExceeded:
+            text = "timeout"
+        except BaseException as e:
+            text = "raise:" + type(e).__name__
+        put_slot(shm, i, text)
+
+
+inputsets = {}
+
+
+def load_inputs(msg):
+    """A task's inputs (lists of arguments, no expected outputs) for `outputs` requests."""
+    inputsets.clear()
+    raw = msg["inputs"]
+    kind = msg.get("kind", "other")
+    inputs = []
+    for inp in raw:
+        try:
+            if kind == "mbpp":
+                inp = mbpp_inputs(int(msg["task_id"].split("/")[-1]), [inp])[0]
+            if not isinstance(inp, (list, tuple)):
+                raise TypeError("an input is a list of arguments")
+            inputs.append(list(inp))
+        except Exception:
+            inputs.append(None)  # the same for every candidate: it cannot tell them apart
+    inputsets[msg["key"]] = {"entry": msg["entry"], "inputs": inputs, "limit": float(msg["time_limit"])}
+    return {"ok": True, "count": len(inputs)}
+
+
+def run_outputs(msg):
+    s = inputsets.get(msg["key"])
+    if s is None:
+        return {"ok": False, "message": "inputs not loaded"}
+    inputs, limit, entry = s["inputs"], s["limit"], s["entry"]
+    n = len(inputs)
+    outputs = [None] * n
+    cap = msg["timeout_cap"]
+    began = time.monotonic()
+    start = 0
+    restarts = 0
+    size = ((SLOT + n * SLOT) // 4096 + 1) * 4096
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    while start < n:
+        left = cap - (time.monotonic() - began)
+        if left <= 0:
+            break
+        seconds = min(left, (n - start) * limit) + 2
+
+        def body(shm, w):
+            outputs_part(msg["code"], entry, inputs, start, limit, shm)
+
+        status, shm, _, _ = run_in_child(body, seconds, seconds + 1, shm_size=size)
+        started = int.from_bytes(shm[0:4], "little")
+        for i in range(start, min(started, n)):
+            outputs[i] = get_slot(shm, i)
+        shm.close()
+        if started <= start:  # died before the first input: its code cannot even load
+            what = "timeout" if status is None else "load:" + describe_death(status).replace(" ", ":")
+            for i in range(start, n):
+                outputs[i] = what
+            break
+        missing = next((i for i in range(start, n) if outputs[i] is None), n)
+        if missing >= n:
+            break
+        # The input it was on when it was killed at its deadline, or died: that is its output.
+        outputs[missing] = "timeout" if status is None else "died:" + describe_death(status).replace(" ", ":")
+        start = missing + 1
+        restarts += 1
+    outputs = [o if o is not None else "timeout" for o in outputs]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+    return {"ok": True, "outputs": outputs, "seconds": round(time.monotonic() - began, 4),
+            "cpu": round(cpu, 4), "restarts": restarts}
+
 
 def main():
     requests = os.fdopen(os.dup(0), "rb")
@@ -610,6 +836,10 @@ def main():
                 reply = load_problem(msg)
             elif op == "run":
                 reply = run_candidate(msg)
+            elif op == "inputs":
+                reply = load_inputs(msg)
+            elif op == "outputs":
+                reply = run_outputs(msg)
             else:
                 reply = {"ok": False, "message": "unknown request"}
         except Exception as e:

@@ -14,8 +14,9 @@ struct Fluke: ParsableCommand {
             generations.json, or - for standard input.
             """,
         version: "0.1.0",
-        subcommands: [Parse.self, Sanitize.self, Verify.self, Lint.self, ReportCommand.self, Analyze.self, GateCommand.self,
-                      SelectCommand.self, ScalingCommand.self, Rules_.self, RuleCommand.self])
+        subcommands: [Parse.self, Sanitize.self, Verify.self, ConsensusCommand.self, Lint.self, ReportCommand.self,
+                      Analyze.self, GateCommand.self, SelectCommand.self, ScalingCommand.self, Rules_.self,
+                      RuleCommand.self])
 
     /// Exit codes as Ruff's: 0 clean, 1 findings (set by each command), 2 usage or input error.
     static func main() {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Candidates
 import Configuration
+import Consensus
 import Foundation
 import Gate
 import Lint
@@ -26,8 +27,9 @@ struct PolicyOptions: ParsableArguments {
     @Option(name: .customLong("require-profile"), help: ArgumentHelp("Adhere to every selected rule of this profile; repeatable.", valueName: "profile"))
     var requireProfile: [String] = []
 
-    /// The policy: the file's (or the configuration's), with the command line's on top.
-    func resolve(configured: GatePolicy?) throws -> GatePolicy {
+    /// The policy: the file's (or the configuration's), with the command line's on top. With
+    /// `consensusOnly`, a policy without style requirements is fine (the consensus gates alone).
+    func resolve(configured: GatePolicy?, consensusOnly: Bool = false) throws -> GatePolicy {
         var p = try policy.map { try GatePolicy.load(file: $0) } ?? configured ?? GatePolicy()
         if let minScore {
             guard (0...10).contains(minScore) else { throw ValidationError("--min-score must be from 0 to 10") }
@@ -42,11 +44,44 @@ struct PolicyOptions: ParsableArguments {
             p.maxCount[parts[0]] = n
         }
         p.requireProfiles += requireProfile
-        if p.isEmpty {
+        if p.isEmpty && !consensusOnly {
             throw InputFailure("no gate policy: give --min-score, --forbid, --max-count or --require-profile, "
                                + "a --policy file, or [tool.fluke.gate] in pyproject.toml")
         }
         return p
+    }
+}
+
+/// The consensus part of a gate: a file from `fluke consensus`, and the thresholds (which
+/// override `[tool.fluke.gate.consensus]`).
+struct ConsensusGateOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Also reject candidates that disagree with their siblings: records from fluke consensus.", valueName: "file"))
+    var consensus: String?
+
+    @Option(help: ArgumentHelp("With --consensus: the share of new inputs on which a candidate must give the plurality's output (default 1).", valueName: "share"))
+    var minAgreement: Double?
+
+    @Option(help: ArgumentHelp("With --consensus: fewer candidates in a task give no verdict (default 3).", valueName: "n"))
+    var minCandidates: Int?
+
+    @Option(help: ArgumentHelp("With --consensus: count an input only if its plurality output has this share of the candidates (default 0.5).", valueName: "share"))
+    var minSupport: Double?
+
+    func index(_ policy: GatePolicy) throws -> ConsensusIndex? {
+        guard let consensus else {
+            if minAgreement != nil || minCandidates != nil || minSupport != nil {
+                throw ValidationError("--min-agreement, --min-candidates and --min-support go with --consensus")
+            }
+            return nil
+        }
+        let d = ConsensusPolicy(), c = policy.consensus
+        let p = ConsensusPolicy(minAgreement: minAgreement ?? c.minAgreement ?? d.minAgreement,
+                                minCandidates: minCandidates ?? c.minCandidates ?? d.minCandidates,
+                                minSupport: minSupport ?? c.minSupport ?? d.minSupport)
+        guard (0...1).contains(p.minAgreement), (0...1).contains(p.minSupport), p.minCandidates >= 1 else {
+            throw ValidationError("--min-agreement and --min-support are shares from 0 to 1; --min-candidates is at least 1")
+        }
+        do { return try ConsensusIndex(path: consensus, policy: p) } catch { throw InputFailure(error.description) }
     }
 }
 
@@ -55,9 +90,10 @@ struct GateRun {
     /// The gate for candidates read from `path`: the policy of its configuration (or the
     /// --policy file) with the command line's on top, over the rules selected there, its codes
     /// and profiles checked against the catalogue.
-    static func gate(cache: LinterCache, policyOptions: PolicyOptions, for path: String) throws -> Gate {
+    static func gate(cache: LinterCache, policyOptions: PolicyOptions, for path: String,
+                     consensusOnly: Bool = false) throws -> Gate {
         let configuration = try cache.configuration(for: path)
-        let policy = try policyOptions.resolve(configured: configuration.gate)
+        let policy = try policyOptions.resolve(configured: configuration.gate, consensusOnly: consensusOnly)
         let (_, rules) = try cache.linter(for: configuration)
         let catalog = try RuleCatalog.load(directories: ReportCommand.ruleDirectories(cache.options))
         let gate = Gate(policy: policy, rules: rules)
@@ -70,18 +106,40 @@ struct GateRun {
     var policyOptions: PolicyOptions
     var includePrompt: Bool
     var jobs: Int
+    var consensus = ConsensusGateOptions()
 
-    /// Calls `each` with every decision (and the lint result it came from), in input order.
-    func run(_ each: (GateDecision, LintResult, [Rule]) throws -> Void) throws -> GatePolicy {
+    /// Calls `each` with every decision (and the lint result it came from, and the candidate's
+    /// standing in the consensus file if one is given), in input order.
+    func run(_ each: (GateDecision, LintResult, [Rule], Standing?) throws -> Void) throws -> GatePolicy {
         let cache = try LinterCache(options: ruleOptions)
-        let policy = try GateRun.gate(cache: cache, policyOptions: policyOptions, for: input.paths.first ?? ".").policy
+        let policy = try GateRun.gate(cache: cache, policyOptions: policyOptions, for: input.paths.first ?? ".",
+                                      consensusOnly: consensus.consensus != nil).policy
+        let index = try consensus.index(policy)
+        var unmatched = 0
         var gates: [String: Gate] = [:]
         try LintRun(cache: cache, reader: try input.reader(), jobs: jobs, includePrompt: includePrompt)
             .run(input.paths) { result, rules in
                 let key = rules.map(\.code).joined(separator: ",")
                 if gates[key] == nil { gates[key] = Gate(policy: policy, rules: rules) }
-                try each(gates[key]!.decide(result), result, rules)
+                var decision = gates[key]!.decide(result)
+                var standing: Standing? = nil
+                if let index {
+                    let id = result.candidate
+                    if let task = id.taskID, let n = id.completionID {
+                        standing = index.standing(model: id.model, taskID: task, completionID: n)
+                    }
+                    if standing == nil { unmatched += 1 }
+                    if let s = standing, !s.verdict.accepted {
+                        decision.accepted = false
+                        decision.reasons.append(ConsensusIndex.reason(s, policy: index.policy))
+                    }
+                }
+                try each(decision, result, rules, standing)
             }
+        if unmatched > 0 {
+            Diagnostics.note("fluke: \(unmatched) candidates have no record in \(consensus.consensus ?? ""): "
+                             + "no consensus verdict (accepted by it)")
+        }
         return policy
     }
 }
@@ -109,6 +167,7 @@ struct GateCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var ruleOptions: RuleOptions
     @OptionGroup var policyOptions: PolicyOptions
+    @OptionGroup(title: "Consensus") var consensusOptions: ConsensusGateOptions
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif, github }
     @Option(help: "Output format.")
@@ -139,13 +198,13 @@ struct GateCommand: ParsableCommand {
 
     func run() throws {
         let runner = GateRun(input: input, ruleOptions: ruleOptions, policyOptions: policyOptions,
-                             includePrompt: includePrompt, jobs: jobs)
+                             includePrompt: includePrompt, jobs: jobs, consensus: consensusOptions)
         let sink = try OutputSink(path: output)
         if let evaluate { return try runEvaluation(runner, labelsPath: evaluate, sink: sink) }
         var rejected = 0, total = 0
         var sarif: LintWriter? = nil
         var first = true
-        let policy = try runner.run { decision, result, rules in
+        let policy = try runner.run { decision, result, rules, _ in
             total += 1
             if !decision.accepted { rejected += 1 }
             switch format {
@@ -186,8 +245,10 @@ struct GateCommand: ParsableCommand {
             sarif!.finish()
         case .text:
             if output == nil {
+                let what = [GateCommand.describe(policy), consensusOptions.consensus.map { "consensus of \($0)" } ?? ""]
+                    .filter { !$0.isEmpty }.joined(separator: ", ")
                 sink.write(rejected == 0 ? "All \(total) candidates accepted.\n"
-                           : "Rejected \(rejected) of \(total) candidates (\(GateCommand.describe(policy))).\n")
+                           : "Rejected \(rejected) of \(total) candidates (\(what)).\n")
             }
         case .github: break
         }
@@ -257,7 +318,7 @@ struct GateCommand: ParsableCommand {
         do { labels = try LabelSet.load(path: labelsPath, model: input.model) } catch { throw InputFailure(error.description) }
         var gated: [GatedCandidate] = []
         var unlabelled = 0
-        let policy = try runner.run { decision, _, _ in
+        let policy = try runner.run { decision, _, _, _ in
             let id = decision.candidate
             guard let task = id.taskID, let number = id.completionID,
                   let (_, label) = labels.match(CandidateKey(model: id.model, taskID: task, completionID: number)) else {
@@ -275,13 +336,15 @@ struct GateCommand: ParsableCommand {
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             sink.write(String(decoding: try encoder.encode(e), as: UTF8.self) + "\n")
         } else {
-            sink.write(GateCommand.text(e, policy: policy))
+            sink.write(GateCommand.text(e, policy: policy, consensus: consensusOptions.consensus))
         }
         sink.flush()
         try finish()
     }
 
-    static func text(_ e: GateEvaluation, policy: GatePolicy) -> String {
+    static func text(_ e: GateEvaluation, policy: GatePolicy, consensus: String? = nil) -> String {
+        let what = [describe(policy), consensus.map { "consensus of \($0)" } ?? ""].filter { !$0.isEmpty }
+            .joined(separator: ", ")
         func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", 100 * $0) } ?? "–" }
         func rate(_ r: GateEvaluation.Rate) -> String {
             guard r.total > 0 else { return "– (0)" }
@@ -289,7 +352,7 @@ struct GateCommand: ParsableCommand {
         }
         var out = "Gate evaluation on \(e.tp + e.fp) candidates that pass the weak tests (TP \(e.tp), FP \(e.fp), \(e.tasks) tasks)\n"
         out += "  FP rate without the gate: \(rate(e.fpRateWithoutGate))\n"
-        out += "  with the policy (\(describe(policy))): \(e.policy.accepted) accepted, FP rate \(rate(e.policy.fpRateAccepted)), "
+        out += "  with the policy (\(what)): \(e.policy.accepted) accepted, FP rate \(rate(e.policy.fpRateAccepted)), "
             + "TPs lost \(rate(e.policy.tpLost)); as an FP detector precision \(pct(e.policy.precision)), recall \(pct(e.policy.recall))\n"
         func auc(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
         out += "  score as an FP detector: AUC P(TP scores higher than FP) \(auc(e.auc)) pooled, "
@@ -337,6 +400,8 @@ struct SelectCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Consider only candidates these labels say pass the weak tests.", valueName: "labels"))
     var labels: String?
 
+    @OptionGroup(title: "Consensus") var consensusOptions: ConsensusGateOptions
+
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
     @Option(help: "Output format.")
     var format: Format = .text
@@ -358,10 +423,11 @@ struct SelectCommand: ParsableCommand {
         if let labels {
             do { labelSet = try LabelSet.load(path: labels, model: input.model) } catch { throw InputFailure(error.description) }
         }
-        var byTask: [String: [GateDecision]] = [:]
+        var byTask: [String: [Ranked]] = [:]
         var order: [String] = []
-        _ = try GateRun(input: input, ruleOptions: ruleOptions, policyOptions: policyOptions, includePrompt: false, jobs: jobs)
-            .run { decision, _, _ in
+        _ = try GateRun(input: input, ruleOptions: ruleOptions, policyOptions: policyOptions, includePrompt: false, jobs: jobs,
+                        consensus: consensusOptions)
+            .run { decision, _, _, standing in
                 let id = decision.candidate
                 if let labelSet {
                     guard let task = id.taskID, let n = id.completionID,
@@ -370,20 +436,21 @@ struct SelectCommand: ParsableCommand {
                 }
                 let task = id.taskID ?? "(files)"
                 if byTask[task] == nil { order.append(task) }
-                byTask[task, default: []].append(decision)
+                byTask[task, default: []].append(Ranked(decision: decision, standing: standing))
             }
         let sink = try OutputSink(path: output)
         if format == .json { sink.write("[") }
         for (i, task) in order.enumerated() {
-            let ranked = byTask[task]!.sorted(by: Selection.better)
-            let best = ranked[0]
-            let reason = Selection.reason(best: best, runnerUp: ranked.count > 1 ? ranked[1] : nil)
+            let ranked = byTask[task]!.sorted(by: Ranked.better)
+            let best = ranked[0].decision
+            let reason = Ranked.reason(best: ranked[0], runnerUp: ranked.count > 1 ? ranked[1] : nil)
             switch format {
             case .text:
                 sink.write("\(task): \(LintWriter.label(best.candidate)) (score \(Gate.format(best.score)), \(best.accepted ? "accepted" : "rejected")) "
                            + "— \(reason); \(ranked.count) candidates\n")
             case .json:
-                var out = (i == 0 ? "\n" : ",\n") + "{\"candidates\":\(ranked.count),\"chosen\":" + GateCommand.json(best)
+                var out = (i == 0 ? "\n" : ",\n") + "{\"agreement\":" + (ranked[0].standing?.agreement.map { "\($0)" } ?? "null")
+                out += ",\"candidates\":\(ranked.count),\"chosen\":" + GateCommand.json(best)
                 out += ",\"reason\":"
                 LintWriter.appendString(reason, to: &out)
                 out += ",\"task_id\":"
@@ -394,5 +461,29 @@ struct SelectCommand: ParsableCommand {
         if format == .json { sink.write(order.isEmpty ? "]\n" : "\n]\n") }
         sink.flush()
         try finish()
+    }
+}
+
+/// A candidate as `fluke select` ranks it: accepted first (by the style policy and, with
+/// --consensus, by the consensus), then the higher agreement with its siblings (a task with no
+/// verdict counts as full agreement), then as `Selection.better` (score, findings, order).
+struct Ranked {
+    var decision: GateDecision
+    var standing: Standing?
+
+    var agreement: Double { standing?.verdict == .noVerdict ? 1 : standing?.agreement ?? 1 }
+
+    static func better(_ a: Ranked, _ b: Ranked) -> Bool {
+        if a.decision.accepted != b.decision.accepted { return a.decision.accepted }
+        if a.agreement != b.agreement { return a.agreement > b.agreement }
+        return Selection.better(a.decision, b.decision)
+    }
+
+    static func reason(best: Ranked, runnerUp: Ranked?) -> String {
+        if let r = runnerUp, best.decision.accepted == r.decision.accepted, best.agreement != r.agreement {
+            return String(format: "agrees with the plurality on more new inputs: %.0f%% against %.0f%%",
+                          100 * best.agreement, 100 * r.agreement)
+        }
+        return Selection.reason(best: best.decision, runnerUp: runnerUp?.decision)
     }
 }

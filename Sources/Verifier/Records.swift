@@ -113,8 +113,22 @@ public struct LabelRecord: Codable, Sendable {
     }
 
     /// The key a resumed run skips done candidates by.
+    /// Identifies a candidate across runs; the path is made absolute and cleaned of `.` and `..`
+    /// (no file-system look-ups), so that `../data/s.jsonl` and `/work/data/s.jsonl` resume each other.
     public static func key(_ id: CandidateID) -> String {
-        "\(id.path)\u{0}\(id.line ?? -1)\u{0}\(id.taskID ?? "")\u{0}\(id.completionID ?? -1)\u{0}\(id.model ?? "")"
+        "\(canonicalPath(id.path))\u{0}\(id.line ?? -1)\u{0}\(id.taskID ?? "")\u{0}\(id.completionID ?? -1)\u{0}\(id.model ?? "")"
+    }
+
+    static func canonicalPath(_ path: String) -> String {
+        guard !path.hasPrefix("<") else { return path }  // <stdin>, <memory>
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     static let encoder: JSONEncoder = {

@@ -278,6 +278,18 @@ let bwrapWorks: Bool = {
         #expect(Label(passesWeak: false, passesStrong: true) == .fn)
     }
 
+    /// Resuming must not depend on how the samples' path is spelled (a rerun from another folder,
+    /// or through `..`, once re-ran every candidate and appended duplicates).
+    @Test func recordKeysIgnoreHowThePathIsSpelled() {
+        func id(_ path: String) -> CandidateID { CandidateID(taskID: "T/1", completionID: 3, model: "m", path: path) }
+        #expect(LabelRecord.key(id("/work/main/../shared/s.jsonl")) == LabelRecord.key(id("/work/shared/s.jsonl")))
+        #expect(LabelRecord.key(id("/work/./shared//s.jsonl")) == LabelRecord.key(id("/work/shared/s.jsonl")))
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(LabelRecord.key(id("s.jsonl")) == LabelRecord.key(id(cwd + "/s.jsonl")))
+        #expect(LabelRecord.key(id("/work/shared/s.jsonl")) != LabelRecord.key(id("/work/other/s.jsonl")))
+        #expect(LabelRecord.key(id("<stdin>")).hasPrefix("<stdin>"))
+    }
+
     @Test func rawElementKeepsTheInputsText() {
         let line = Array(#"{"task_id": "X/1", "base_input": [[1, "a,]\"b"], [NaN, {"k": [2]}], [Infinity]], "plus_input": []}"#.utf8)
         #expect(rawElement(line, key: "base_input", index: 0) == #"[1, "a,]\"b"]"#)

@@ -8,7 +8,7 @@ let metricCheckers: [any Checker.Type] = [
     FunctionCountsChecker.self, NestingDepthChecker.self,
 ]
 
-/// Every function definition (nested ones included), with its name node.
+/// Every function and class definition (nested ones included), found in one walk.
 final class DefinitionsBox {
     var functions: [Node] = []
     var classes: [Node] = []
@@ -30,15 +30,6 @@ extension CheckContext {
     var functions: [Node] { shared(DefinitionsBox.self) { DefinitionsBox(tree) }.functions }
     /// Every `class` of the candidate, in order.
     var classes: [Node] { shared(DefinitionsBox.self) { DefinitionsBox(tree) }.classes }
-}
-
-func functions(in tree: Tree) -> [Node] {
-    var out: [Node] = []
-    tree.forEachNode { node in
-        if node.symbol == CheckerSymbols.functionDefinition { out.append(node) }
-        return true
-    }
-    return out
 }
 
 enum CheckerSymbols {

@@ -41,18 +41,15 @@ public struct OutputResult: Sendable, Equatable {
 /// consensus gate, which compares candidates with each other.
 public final class OutputRunner: @unchecked Sendable {
     public let sandbox: Sandbox
-    public let workerCount: Int
+    public var workerCount: Int { pool.workerCount }
     /// Per-input wall-clock limit, seconds.
     public let timeLimit: Double
     /// Limit for one candidate on all its inputs, seconds (inputs left when it runs out are
     /// timeouts).
     public let candidateCap: Double
     private let sets: [String: InputSet]
-    private let hostWork: String
-    private let queue = NSCondition()
-    private var jobs: [Job] = []
-    private var closed = false
-    private let done = DispatchGroup()
+    private let pool: WorkerPool
+    private var hostWork: String { pool.hostWork }
     private let deliver: @Sendable (Job, OutputResult) -> Void
     private let deliverLock = NSLock()
 
@@ -60,55 +57,19 @@ public final class OutputRunner: @unchecked Sendable {
     public init(sandbox: Sandbox, workers: Int, timeLimit: Double, candidateCap: Double,
                 inputs: [InputSet], deliver: @escaping @Sendable (Job, OutputResult) -> Void) throws {
         self.sandbox = sandbox
-        workerCount = max(1, workers)
         self.timeLimit = timeLimit
         self.candidateCap = candidateCap
         sets = Dictionary(inputs.map { ($0.taskID, $0) }, uniquingKeysWith: { a, _ in a })
         self.deliver = deliver
-        hostWork = NSTemporaryDirectory() + "fluke-consensus-\(getpid())-\(UUID().uuidString.prefix(8))"
-        if sandbox.mode == .rlimits {
-            try FileManager.default.createDirectory(atPath: hostWork, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        }
-        for n in 0..<workerCount {
-            done.enter()
-            let t = Thread { [self] in
-                self.loop(worker: n)
-                self.done.leave()
-            }
-            t.stackSize = 1 << 20
-            t.start()
-        }
+        pool = try WorkerPool(workers: workers, sandbox: sandbox, prefix: "fluke-consensus")
+        pool.start { [self] n in self.loop(worker: n) }
     }
 
     /// Queues a candidate (blocks while many are waiting). Its task must have an input set.
-    public func submit(_ job: Job) {
-        queue.lock()
-        while jobs.count >= workerCount * 8 { queue.wait() }
-        jobs.append(job)
-        queue.broadcast()
-        queue.unlock()
-    }
+    public func submit(_ job: Job) { pool.submit(job) }
 
     /// Waits for every queued candidate, then stops the workers.
-    public func finish() {
-        queue.lock()
-        closed = true
-        queue.broadcast()
-        queue.unlock()
-        done.wait()
-        if sandbox.mode == .rlimits { try? FileManager.default.removeItem(atPath: hostWork) }
-    }
-
-    private func next() -> Job? {
-        queue.lock()
-        defer { queue.unlock() }
-        while jobs.isEmpty && !closed { queue.wait() }
-        if jobs.isEmpty { return nil }
-        let job = jobs.removeFirst()
-        queue.broadcast()
-        return job
-    }
+    public func finish() { pool.finish() }
 
     private func emit(_ job: Job, _ result: OutputResult) {
         deliverLock.lock()
@@ -120,7 +81,7 @@ public final class OutputRunner: @unchecked Sendable {
         var worker: Worker? = nil
         var loaded: String? = nil
         defer { worker?.stop() }
-        while let job = next() {
+        while let job = pool.next() {
             guard let task = job.id.taskID, let set = sets[task] else {
                 emit(job, OutputResult(outputs: [], seconds: 0, error: "no inputs for this task"))
                 continue

@@ -117,15 +117,10 @@ public struct Job: Sendable {
 public final class Verifier: @unchecked Sendable {
     public let dataset: VerifyDataset
     public let sandbox: Sandbox
-    public let workerCount: Int
+    public var workerCount: Int { pool.workerCount }
     private let expected: ExpectedStore
-    private let hostWork: String
-
-    private let queue = NSCondition()
-    private var jobs: [Job] = []
-    private var closed = false
-    private var threads: [Thread] = []
-    private let done = DispatchGroup()
+    private let pool: WorkerPool
+    private var hostWork: String { pool.hostWork }
     private let deliver: @Sendable (Job, PartResult, PartResult) -> Void
     private let deliverLock = NSLock()
     private let limitsLock = NSLock()
@@ -136,24 +131,10 @@ public final class Verifier: @unchecked Sendable {
                 deliver: @escaping @Sendable (Job, PartResult, PartResult) -> Void) throws {
         self.dataset = dataset
         self.sandbox = sandbox
-        workerCount = max(1, workers)
         expected = ExpectedStore(folder: cacheFolder.map { "\($0)/\(dataset.hash)-py\(sandbox.interpreter.version)" })
         self.deliver = deliver
-        hostWork = NSTemporaryDirectory() + "fluke-verify-\(getpid())-\(UUID().uuidString.prefix(8))"
-        if sandbox.mode == .rlimits {
-            try FileManager.default.createDirectory(atPath: hostWork, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        }
-        for n in 0..<workerCount {
-            done.enter()
-            let t = Thread { [self] in
-                self.loop(worker: n)
-                self.done.leave()
-            }
-            t.stackSize = 1 << 20
-            threads.append(t)
-            t.start()
-        }
+        pool = try WorkerPool(workers: workers, sandbox: sandbox, prefix: "fluke-verify")
+        pool.start { [self] n in self.loop(worker: n) }
     }
 
     /// Decides the mode: bwrap when it works here (unless `require` is false and
@@ -184,33 +165,10 @@ public final class Verifier: @unchecked Sendable {
     }
 
     /// Queues a candidate (blocks while many are waiting).
-    public func submit(_ job: Job) {
-        queue.lock()
-        while jobs.count >= workerCount * 8 { queue.wait() }
-        jobs.append(job)
-        queue.broadcast()
-        queue.unlock()
-    }
+    public func submit(_ job: Job) { pool.submit(job) }
 
     /// Waits for every queued candidate, then stops the workers.
-    public func finish() {
-        queue.lock()
-        closed = true
-        queue.broadcast()
-        queue.unlock()
-        done.wait()
-        if sandbox.mode == .rlimits { try? FileManager.default.removeItem(atPath: hostWork) }
-    }
-
-    private func next() -> Job? {
-        queue.lock()
-        defer { queue.unlock() }
-        while jobs.isEmpty && !closed { queue.wait() }
-        if jobs.isEmpty { return nil }
-        let job = jobs.removeFirst()
-        queue.broadcast()
-        return job
-    }
+    public func finish() { pool.finish() }
 
     private func emit(_ job: Job, _ base: PartResult, _ plus: PartResult) {
         deliverLock.lock()
@@ -223,7 +181,7 @@ public final class Verifier: @unchecked Sendable {
     private func loop(worker n: Int) {
         var worker: Worker? = nil
         defer { worker?.stop() }
-        while let job = next() {
+        while let job = pool.next() {
             guard let task = job.id.taskID, let record = dataset.records[task] else {
                 let r = PartResult(status: .error, exception: "UnknownTask")
                 emit(job, r, r)

@@ -48,7 +48,7 @@ struct Analyze: ParsableCommand {
         if let model = input.model { common += ["--model", model] }
 
         Diagnostics.note("fluke analyze: 1/3 verifying → \(labels)")
-        var verify = try Verify.parse(common + ["--output", labels, "--eval-results", output + "/eval_results.json",
+        let verify = try Verify.parse(common + ["--output", labels, "--eval-results", output + "/eval_results.json",
                                                 "--jobs", "\(jobs)"] + (fresh ? ["--fresh"] : []) + ["--"] + input.paths)
         try verify.run()
 
@@ -56,7 +56,7 @@ struct Analyze: ParsableCommand {
         var lintInputs = input.paths
         if lintSanitized {
             let sanitized = output + "/sanitized.jsonl"
-            var sanitize = try Sanitize.parse(common + ["--output", sanitized, "--quiet", "--"] + input.paths)
+            let sanitize = try Sanitize.parse(common + ["--output", sanitized, "--quiet", "--"] + input.paths)
             try sanitize.run()
             lintInputs = [sanitized]
         }
@@ -69,7 +69,7 @@ struct Analyze: ParsableCommand {
             Diagnostics.note("fluke analyze: 2/3 lint results are up to date: \(lint)")
         } else {
             Diagnostics.note("fluke analyze: 2/3 linting → \(lint)")
-            var command = try Lint.parse(lintArguments + ["--"] + lintInputs)
+            let command = try Lint.parse(lintArguments + ["--"] + lintInputs)
             try command.run()
             try? fm.removeItem(atPath: lint)
             try fm.moveItem(atPath: lint + ".partial", toPath: lint)

@@ -295,19 +295,7 @@ struct ConsensusCommand: ParsableCommand {
         var limits = Limits()
         limits.memory = memory << 20
         limits.partCap = timeoutPerCandidate
-        let interpreter: Interpreter
-        do { interpreter = try Interpreter.resolve(python) } catch { throw InputFailure("\(error)") }
-        let box = Verifier.detectSandbox(interpreter: interpreter, limits: limits,
-                                         preferred: sandbox == .rlimits ? .rlimits : nil)
-        if box.mode == .rlimits {
-            if sandbox == .bwrap { throw InputFailure("the bwrap sandbox does not work here: \(box.reason ?? "")") }
-            Diagnostics.note("fluke consensus: warning: weaker sandbox (resource limits only; candidates can read "
-                             + "your files and reach the network): \(box.reason ?? "")")
-        } else if !quiet {
-            Diagnostics.note("fluke consensus: sandbox: bwrap (no network, only the interpreter visible, "
-                             + "resource limits); Python \(interpreter.version) at \(interpreter.executable)")
-        }
-        return box
+        return try Verify.sandbox(sandbox, python: python, limits: limits, command: "fluke consensus", quiet: quiet)
     }
 
     // MARK: evaluation

@@ -113,18 +113,7 @@ struct Verify: ParsableCommand {
         limits.factor = timeLimitFactor
         limits.partCap = timeoutPerTask
         limits.memory = memory << 20
-        let interpreter: Interpreter
-        do { interpreter = try Interpreter.resolve(python) } catch { throw InputFailure("\(error)") }
-        let box = Verifier.detectSandbox(interpreter: interpreter, limits: limits,
-                                         preferred: sandbox == .rlimits ? .rlimits : nil)
-        if box.mode == .rlimits {
-            if sandbox == .bwrap { throw InputFailure("the bwrap sandbox does not work here: \(box.reason ?? "")") }
-            Diagnostics.note("fluke verify: warning: weaker sandbox (resource limits only; candidates can read "
-                             + "your files and reach the network): \(box.reason ?? "")")
-        } else if !quiet {
-            Diagnostics.note("fluke verify: sandbox: bwrap (no network, only the interpreter visible, "
-                             + "resource limits); Python \(interpreter.version) at \(interpreter.executable)")
-        }
+        let box = try Verify.sandbox(sandbox, python: python, limits: limits, command: "fluke verify", quiet: quiet)
 
         let cache: String? = noCache ? nil : (cacheDir ?? Verify.defaultCache())
         let start = Date()
@@ -281,5 +270,26 @@ final class LabelWriter: @unchecked Sendable {
             fsync(fd)
             Glibc.close(fd)
         }
+    }
+}
+
+extension Verify {
+    /// The sandbox that `command` runs candidates in: the interpreter resolved, bwrap where it
+    /// works here (or rlimits when asked), an error when bwrap was required and does not work;
+    /// the weaker mode is always reported on standard error, bwrap unless `quiet`.
+    static func sandbox(_ mode: Mode, python: String, limits: Limits, command: String, quiet: Bool) throws -> Sandbox {
+        let interpreter: Interpreter
+        do { interpreter = try Interpreter.resolve(python) } catch { throw InputFailure("\(error)") }
+        let box = Verifier.detectSandbox(interpreter: interpreter, limits: limits,
+                                         preferred: mode == .rlimits ? .rlimits : nil)
+        if box.mode == .rlimits {
+            if mode == .bwrap { throw InputFailure("the bwrap sandbox does not work here: \(box.reason ?? "")") }
+            Diagnostics.note("\(command): warning: weaker sandbox (resource limits only; candidates can read "
+                             + "your files and reach the network): \(box.reason ?? "")")
+        } else if !quiet {
+            Diagnostics.note("\(command): sandbox: bwrap (no network, only the interpreter visible, "
+                             + "resource limits); Python \(interpreter.version) at \(interpreter.executable)")
+        }
+        return box
     }
 }

@@ -78,6 +78,6 @@ let package = Package(
         .testTarget(name: "ScalingTests", dependencies: ["Scaling", "Candidates", "Report"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "Report", "Lint", "LintOutput", "Configuration", "Candidates",
                                                      "Rules"]),
-        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "Verifier", "Candidates", "fluke"]),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "Verifier", "Candidates", "Statistics", "fluke"]),
     ]
 )

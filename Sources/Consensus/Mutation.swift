@@ -1,3 +1,5 @@
+import Statistics
+
 /// New inputs from the weak tests' inputs by type-aware mutation: every mutant has the types its
 /// seed had (an int stays an int, a list of floats a list of floats, a dict a dict), is at most a
 /// bounded size, and follows from the seed of the run and the task id alone.

@@ -1,17 +1,13 @@
-/// SplitMix64 (Steele, Lea and Flood, 2014): a small generator whose stream depends on the seed
-/// alone, the same on every platform and Swift version, so that a seeded run repeats exactly.
+import Statistics
+
+/// The simulation's and the bootstrap's generator: `SplitMix64` (Statistics), with uniform
+/// integers drawn by Lemire's multiply-and-reject, so that a seeded run repeats exactly.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var core: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { core = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// A uniform integer in 0..<bound, without bias (Lemire's multiply-and-reject), by this
     /// file's own arithmetic rather than the standard library's (whose method may change).

@@ -97,12 +97,21 @@ public struct Node: CustomStringConvertible {
         } while ts_tree_cursor_goto_next_sibling(&cursor)
         return out
     }
-    /// The child in the grammar's field `name`, such as `name`, `body` or `parameters`.
+    /// The child in the grammar's field `name`, such as `name`, `body` or `parameters` (the
+    /// first, if the field repeats). Only children: where tree-sitter's `ts_node_child_by_field_name`
+    /// answers a `match` statement's `alternative` with a `case` of its body (a grandchild), this
+    /// answers nil; the `case` is the `alternative` child of the body.
     public func child(byField name: String) -> Node? {
-        wrap(ts_node_child_by_field_name(raw, name, UInt32(name.utf8.count)))
+        // From the tree's list of nodes, which knows each node's field; tree-sitter's own
+        // lookup compares `name` with every field name first.
+        guard let id = Fields.ids[name] else { return nil }
+        if let found = tree.children(of: self, field: id, all: false) { return found.first }
+        return wrap(ts_node_child_by_field_id(raw, id))
     }
     /// All children in field `name` (some fields, such as `alias`, repeat).
     public func children(byField name: String) -> [Node] {
+        guard let id = Fields.ids[name] else { return [] }
+        if let found = tree.children(of: self, field: id, all: true) { return found }
         var out: [Node] = []
         let cursor = TreeCursor(node: self)
         guard cursor.gotoFirstChild() else { return out }
@@ -113,6 +122,7 @@ public struct Node: CustomStringConvertible {
     }
     /// The name of the field that holds this node in its parent, if any.
     public var fieldName: String? {
+        if let id = tree.field(of: self) { return id == 0 ? nil : Fields.name(id) }
         guard let parent else { return nil }
         let cursor = TreeCursor(node: parent)
         guard cursor.gotoFirstChild() else { return nil }
@@ -169,6 +179,22 @@ extension Node: Hashable {
         h.combine(ts_node_end_byte(raw))
         h.combine(symbol)
     }
+}
+
+/// The grammar's field names and ids, made once.
+enum Fields {
+    /// Field id by name (ids start at 1).
+    static let ids: [String: UInt16] = {
+        var out: [String: UInt16] = [:]
+        let count = ts_language_field_count(PythonParser.language)
+        for id in 1...UInt16(count) {
+            if let p = ts_language_field_name_for_id(PythonParser.language, id) { out[String(cString: p)] = id }
+        }
+        return out
+    }()
+    static let names: [UInt16: String] = Dictionary(uniqueKeysWithValues: ids.map { ($1, $0) })
+
+    static func name(_ id: UInt16) -> String? { names[id] }
 }
 
 /// A cursor for walking a tree without building child arrays. It remembers field names, which

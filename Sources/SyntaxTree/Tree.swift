@@ -34,37 +34,55 @@ public final class Tree {
     /// which every checker makes, run over that list instead of walking the tree again.
     public func forEachNode(_ body: (Node) throws -> Bool) rethrows {
         let flat = flattened
-        let nodes = flat.nodes, ends = flat.ends
+        let count = flat.nodes.count
         var i = 0
-        while i < nodes.count {
-            i = try body(Node(tree: self, raw: nodes[i], symbol: flat.symbols[i], index: i)) ? i + 1 : Int(ends[i])
+        while i < count {
+            i = try body(flat.node(i, in: self)) ? i + 1 : Int(flat.ends[i])
         }
     }
 
     /// Calls `body` on `node` and its descendants in pre-order, over the listed nodes.
     func forEachNode(under node: Node, _ body: (Node) throws -> Bool) rethrows -> Bool {
         let flat = flattened
-        let nodes = flat.nodes, ends = flat.ends
         guard let first = index(of: node, in: flat) else { return false }
-        let end = Int(ends[first])
+        let end = Int(flat.ends[first])
         var i = first
         while i < end {
-            i = try body(Node(tree: self, raw: nodes[i], symbol: flat.symbols[i], index: i)) ? i + 1 : Int(ends[i])
+            i = try body(flat.node(i, in: self)) ? i + 1 : Int(flat.ends[i])
         }
         return true
     }
 
     /// Every node of the tree in pre-order, with what it takes to walk them without asking
-    /// tree-sitter (whose `ts_node_parent` searches down from the root, and whose child access
-    /// needs a cursor): for each node, the index just past its subtree, its parent's index,
-    /// and whether it is named.
-    struct FlatNodes {
-        var nodes: [TSNode] = []
-        var ends: [Int32] = []
+    /// tree-sitter (whose `ts_node_parent` searches down from the root, whose child access
+    /// needs a cursor, and whose field lookup compares the field's name with every field's):
+    /// for each node, the index just past its subtree, its parent's index, whether it is
+    /// named, its symbol, and the field that holds it in its parent.
+    ///
+    /// A class: the list is made once per tree and handed around for every walk, and copying a
+    /// reference is one retain where a struct of arrays would retain each array.
+    final class FlatNodes {
+        let nodes: [TSNode]
+        let ends: [Int32]
         /// -1 for the root.
-        var parents: [Int32] = []
-        var named: [Bool] = []
-        var symbols: [UInt16] = []
+        let parents: [Int32]
+        let named: [Bool]
+        let symbols: [UInt16]
+        /// The field id of each node in its parent (0: none).
+        let fields: [UInt16]
+
+        init(nodes: [TSNode], ends: [Int32], parents: [Int32], named: [Bool], symbols: [UInt16], fields: [UInt16]) {
+            self.nodes = nodes
+            self.ends = ends
+            self.parents = parents
+            self.named = named
+            self.symbols = symbols
+            self.fields = fields
+        }
+
+        @inline(__always) func node(_ i: Int, in tree: Tree) -> Node {
+            Node(tree: tree, raw: nodes[i], symbol: symbols[i], index: i)
+        }
     }
 
     private var flatCache: FlatNodes? = nil
@@ -72,27 +90,40 @@ public final class Tree {
     /// The tree's nodes listed once (by the first walk that needs them).
     private var flattened: FlatNodes {
         if let f = flatCache { return f }
-        var flat = FlatNodes()
-        var open: [Int] = []  // indices of the nodes whose subtree is being listed
+        // A first guess at the node count (about one per 4 bytes of code, fewer in long
+        // strings and comments); the arrays grow past it if needed.
+        let estimate = source.bytes.count / 4 + 16
+        var nodes: [TSNode] = [], ends: [Int32] = [], parents: [Int32] = []
+        var named: [Bool] = [], symbols: [UInt16] = [], fields: [UInt16] = []
+        nodes.reserveCapacity(estimate)
+        ends.reserveCapacity(estimate)
+        parents.reserveCapacity(estimate)
+        named.reserveCapacity(estimate)
+        symbols.reserveCapacity(estimate)
+        fields.reserveCapacity(estimate)
+        var open: [Int32] = []  // indices of the nodes whose subtree is being listed
+        open.reserveCapacity(64)
         var cursor = ts_tree_cursor_new(ts_tree_root_node(raw))
         defer { ts_tree_cursor_delete(&cursor) }
         outer: while true {
             let node = ts_tree_cursor_current_node(&cursor)
-            flat.parents.append(Int32(open.last ?? -1))
-            open.append(flat.nodes.count)
-            flat.nodes.append(node)
-            flat.named.append(ts_node_is_named(node))
-            flat.symbols.append(ts_node_symbol(node))
-            flat.ends.append(0)
+            parents.append(open.last ?? -1)
+            open.append(Int32(nodes.count))
+            nodes.append(node)
+            named.append(ts_node_is_named(node))
+            symbols.append(ts_node_symbol(node))
+            fields.append(ts_tree_cursor_current_field_id(&cursor))
+            ends.append(0)
             if ts_tree_cursor_goto_first_child(&cursor) { continue }
             while true {
                 // The current node's subtree is done.
-                flat.ends[open.removeLast()] = Int32(flat.nodes.count)
+                ends[Int(open.removeLast())] = Int32(nodes.count)
                 if ts_tree_cursor_goto_next_sibling(&cursor) { continue outer }
                 guard ts_tree_cursor_goto_parent(&cursor) else { break outer }
             }
         }
-        while let i = open.popLast() { flat.ends[i] = Int32(flat.nodes.count) }
+        while let i = open.popLast() { ends[Int(i)] = Int32(nodes.count) }
+        let flat = FlatNodes(nodes: nodes, ends: ends, parents: parents, named: named, symbols: symbols, fields: fields)
         flatCache = flat
         return flat
     }
@@ -123,7 +154,7 @@ public final class Tree {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return .none }
         let p = Int(flat.parents[i])
-        return .some(p < 0 ? nil : Node(tree: self, raw: flat.nodes[p], symbol: flat.symbols[p], index: p))
+        return .some(p < 0 ? nil : flat.node(p, in: self))
     }
 
     /// The children of `node` (only the named ones if `namedOnly`), from the list; nil when
@@ -142,10 +173,36 @@ public final class Tree {
         out.reserveCapacity(count)
         j = i + 1
         while j < end {
-            if !namedOnly || flat.named[j] { out.append(Node(tree: self, raw: flat.nodes[j], symbol: flat.symbols[j], index: j)) }
+            if !namedOnly || flat.named[j] { out.append(flat.node(j, in: self)) }
             j = Int(flat.ends[j])
         }
         return out
+    }
+
+    /// The first child of `node` in field `field` (`.some(nil)`: none), or every such child
+    /// when `all` is set, from the list; `.none` when the node is not in it.
+    func children(of node: Node, field: UInt16, all: Bool) -> [Node]? {
+        let flat = flattened
+        guard let i = index(of: node, in: flat) else { return nil }
+        let end = Int(flat.ends[i])
+        var out: [Node] = []
+        var j = i + 1
+        while j < end {
+            if flat.fields[j] == field {
+                out.append(flat.node(j, in: self))
+                if !all { break }
+            }
+            j = Int(flat.ends[j])
+        }
+        return out
+    }
+
+    /// The field id that holds `node` in its parent (0: none); nil when the node is not in the
+    /// list.
+    func field(of node: Node) -> UInt16? {
+        let flat = flattened
+        guard let i = index(of: node, in: flat) else { return nil }
+        return flat.fields[i]
     }
 
     /// Whether the source is valid Python as far as the parser can tell: no ERROR or MISSING

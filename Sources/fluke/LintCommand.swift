@@ -156,7 +156,7 @@ struct Lint: ParsableCommand {
             writer!.add(result)
         }
         if writer == nil {
-            writer = makeWriter(try cache.linter(for: try cache.configuration(for: input.paths.first ?? ".")).1)
+            writer = makeWriter(parseOnly ? [] : try cache.linter(for: try cache.configuration(for: input.paths.first ?? ".")).1)
         }
         writer!.finish(summary: format == .text && output == nil && !parseOnly)
         sink.flush()
@@ -168,46 +168,38 @@ struct Lint: ParsableCommand {
 
 /// Lints candidates as they are read, in parallel batches, handing on results in input order
 /// (with the rules that produced them). Unreadable candidates are reported and skipped.
+///
+/// The batches overlap: while the workers lint one batch, this thread reads the next and then
+/// hands on the results of the one before, so reading and writing cost no worker time. At most
+/// two batches are held at once, however long the input.
 struct LintRun {
     let cache: LinterCache
     let reader: CandidateReader
     let jobs: Int
     let includePrompt: Bool
+    /// Read and parse only (a benchmark's baseline): no rule is loaded or run, nothing handed on.
     var parseOnly = false
 
+    /// Candidates a batch holds.
+    static let batchSize = 256
+
     func run(_ paths: [String], _ each: (LintResult, [Rule]) throws -> Void) throws {
-        var pending: [(Candidate, Linter, [Rule], Bool)] = []
         let workers = max(1, jobs)
         let parsers = try ParserPool(count: workers)  // one per worker, for the whole run
         let parseOnly = self.parseOnly
+        var pending: [LintJob] = []
+        pending.reserveCapacity(LintRun.batchSize)
+        var inFlight: (batch: [LintJob], results: Results, done: DispatchGroup)? = nil
         var done = 0
 
-        func flush() throws {
-            guard !pending.isEmpty else { return }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            let results = Results(count: batch.count)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var i = w
-                while i < batch.count {
-                    let (candidate, linter, _, includePrompt) = batch[i]
-                    if parseOnly {
-                        _ = try? parsers.parsers[w].parse(bytes: candidate.bytes)
-                        i += workers
-                        continue
-                    }
-                    if let tree = try? parsers.parsers[w].parse(bytes: candidate.bytes) {
-                        results.set(i, .success(linter.lint(candidate, tree: tree, includePrompt: includePrompt)))
-                    } else {
-                        results.set(i, .failure(InputIssue(path: candidate.id.path, line: candidate.id.line,
-                                                           message: "\(candidate.id): parsing took too long")))
-                    }
-                    i += workers
-                }
-            }
+        /// Hands on the results of the batch in flight, once its workers are done.
+        func finishInFlight() throws {
+            guard let (batch, results, group) = inFlight else { return }
+            inFlight = nil
+            group.wait()
             for (i, r) in results.items.enumerated() {
                 switch r {
-                case .success(let result): try each(result, batch[i].2)
+                case .success(let result): try each(result, batch[i].rules)
                 case .failure(let issue): Diagnostics.report(issue)
                 case nil: break
                 }
@@ -216,19 +208,70 @@ struct LintRun {
             Progress.update("linting: \(done) candidates")
         }
 
+        /// Starts the workers on the pending candidates, then hands on the batch before.
+        func startPending() throws {
+            guard !pending.isEmpty else { return }
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            let results = Results(count: batch.count)
+            let group = DispatchGroup()
+            let previous = inFlight
+            inFlight = nil
+            // The batch before must be linted before this one starts (the parsers are per
+            // worker); its results are handed on while this one runs.
+            previous?.done.wait()
+            DispatchQueue.global().async(group: group) {
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    // Each worker takes the next candidate not taken yet, so one slow candidate
+                    // does not hold up a share of the batch.
+                    while let i = results.claim() {
+                        let job = batch[i]
+                        let parsed = try? parsers.parsers[w].parse(bytes: job.candidate.bytes)
+                        guard let tree = parsed else {
+                            results.set(i, .failure(InputIssue(path: job.candidate.id.path, line: job.candidate.id.line,
+                                                               message: "\(job.candidate.id): parsing took too long")))
+                            continue
+                        }
+                        if parseOnly { continue }
+                        results.set(i, .success(job.linter!.lint(job.candidate, tree: tree, includePrompt: job.includePrompt)))
+                    }
+                }
+            }
+            if let previous {
+                inFlight = previous
+                try finishInFlight()
+            }
+            inFlight = (batch, results, group)
+        }
+
         try reader.read(paths) { item in
             switch item {
             case .issue(let issue): Diagnostics.report(issue)
             case .candidate(let candidate):
                 let config = try cache.configuration(for: candidate.id.path)
-                let (linter, rules) = try cache.linter(for: config)
-                pending.append((candidate, linter, rules, includePrompt || (config.includePrompt ?? false)))
-                if pending.count >= 256 { try flush() }
+                let includes = includePrompt || (config.includePrompt ?? false)
+                if parseOnly {
+                    pending.append(LintJob(candidate: candidate, linter: nil, rules: [], includePrompt: includes))
+                } else {
+                    let (linter, rules) = try cache.linter(for: config)
+                    pending.append(LintJob(candidate: candidate, linter: linter, rules: rules, includePrompt: includes))
+                }
+                if pending.count >= LintRun.batchSize { try startPending() }
             }
         }
-        try flush()
+        try startPending()
+        try finishInFlight()
         Progress.clearLine()
     }
+}
+
+/// A candidate to lint, with the linter and rules its configuration selects.
+struct LintJob: Sendable {
+    let candidate: Candidate
+    /// nil when only parsing.
+    let linter: Linter?
+    let rules: [Rule]
+    let includePrompt: Bool
 }
 
 /// One parser per worker: worker `w` uses only `parsers[w]`.
@@ -239,11 +282,22 @@ final class ParserPool: @unchecked Sendable {
     }
 }
 
-/// Results of a batch, filled in by parallel workers.
+/// Results of a batch, filled in by parallel workers, and which candidates they have taken.
 final class Results: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var items: [Result<LintResult, InputIssue>?]
+    private var next = 0
     init(count: Int) { items = Array(repeating: nil, count: count) }
+
+    /// The next candidate no worker has taken, if any.
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < items.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
     func set(_ i: Int, _ r: Result<LintResult, InputIssue>) {
         lock.lock()
         items[i] = r

@@ -86,11 +86,6 @@ public enum Scoring {
     /// Statements as Pylint counts them (every statement node, compound ones and definitions
     /// included).
     public static func statements(in tree: Tree) -> Int {
-        var n = 0
-        tree.forEachNode { node in
-            if statementSymbols.contains(node.symbol) { n += 1 }
-            return true
-        }
-        return n
+        tree.count(of: statementSymbols)
     }
 }

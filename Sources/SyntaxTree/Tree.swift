@@ -41,6 +41,13 @@ public final class Tree {
         }
     }
 
+    /// How many nodes of the tree have a symbol in `symbols` (without making a `Node` each).
+    public func count(of symbols: SymbolSet) -> Int {
+        var n = 0
+        for symbol in flattened.symbols where symbols.contains(symbol) { n += 1 }
+        return n
+    }
+
     /// Calls `body` on `node` and its descendants in pre-order, over the listed nodes.
     func forEachNode(under node: Node, _ body: (Node) throws -> Bool) rethrows -> Bool {
         let flat = flattened
@@ -248,49 +255,72 @@ public final class Tree {
             }
         }
         let bytes = source.bytes
-        // Every node, in document order, but what lies inside ERROR nodes.
-        forEachNode { node in
-            let symbol = node.symbol
-            if symbol == Symbols.block || symbol == Symbols.module {
+        // Every node, in document order, but what lies inside ERROR nodes; over the node list
+        // (this runs on every candidate, and most nodes need only their symbol looked at).
+        let flat = flattened
+        let colon = Symbols.anonymous(":"), comma = Symbols.anonymous(","), openParen = Symbols.anonymous("(")
+        let module = Symbols.module, block = Symbols.block, comment = Symbols.comment
+        let identifier = Symbols.identifier, importFrom = Symbols.importFrom
+        let count = flat.nodes.count
+        var i = 0
+        while i < count {
+            let symbol = flat.symbols[i]
+            let end = Int(flat.ends[i])
+            if symbol == block || symbol == module {
                 // Statements in a block or the module: none (a block needs one), and each on a
-                // line of its own or after a ";".
+                // line of its own or after a ";"; at module level, each at column 1.
                 var previousEnd: Int? = nil
                 var statements = 0
-                for child in node.namedChildren where child.symbol != Symbols.comment {
+                var j = i + 1
+                while j < end {
+                    defer { j = Int(flat.ends[j]) }
+                    guard flat.named[j], flat.symbols[j] != comment else { continue }
                     statements += 1
-                    let range = child.byteRange
-                    if let end = previousEnd, end <= range.lowerBound,
-                       !bytes[end..<range.lowerBound].contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) {
+                    let lower = Int(ts_node_start_byte(flat.nodes[j])), upper = Int(ts_node_end_byte(flat.nodes[j]))
+                    if let previous = previousEnd, previous <= lower,
+                       !bytes[previous..<lower].contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) {
+                        let child = flat.node(j, in: self)
                         add(.unseparatedStatements, "statements must be separated by a line break or `;`",
                             child.start, child.end)
                     }
-                    previousEnd = range.upperBound
-                }
-                if symbol == Symbols.block && statements == 0 {
-                    // Point after the header's colon, where Python expects the body.
-                    let at = node.parent.flatMap { p in p.children.last { $0.kind == ":" }?.end } ?? node.start
-                    add(.emptyBlock, "expected an indented block", at, node.end)
-                }
-            }
-            if symbol == Symbols.module {
-                // A statement at module level must start its line at column 1.
-                for child in node.namedChildren where child.symbol != Symbols.comment {
-                    var i = child.byteRange.lowerBound
-                    while i > 0 && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x09 || bytes[i - 1] == 0x0C) { i -= 1 }
-                    let lineStart = i == source.byteOrderMarkLength || (i > 0 && (bytes[i - 1] == 0x0A || bytes[i - 1] == 0x0D))
-                    if i < child.byteRange.lowerBound && lineStart {
-                        add(.unexpectedIndent, "unexpected indent", child.start, child.end)
+                    previousEnd = upper
+                    if symbol == module {
+                        var k = lower
+                        while k > 0 && (bytes[k - 1] == 0x20 || bytes[k - 1] == 0x09 || bytes[k - 1] == 0x0C) { k -= 1 }
+                        let lineStart = k == source.byteOrderMarkLength || (k > 0 && (bytes[k - 1] == 0x0A || bytes[k - 1] == 0x0D))
+                        if k < lower && lineStart {
+                            let child = flat.node(j, in: self)
+                            add(.unexpectedIndent, "unexpected indent", child.start, child.end)
+                        }
                     }
                 }
+                if symbol == block && statements == 0 {
+                    // Point after the header's colon, where Python expects the body.
+                    let node = flat.node(i, in: self)
+                    let at = node.parent.flatMap { p in p.children.last { $0.symbol == colon }?.end } ?? node.start
+                    add(.emptyBlock, "expected an indented block", at, node.end)
+                }
+            } else if symbol == identifier {
+                let range = Int(ts_node_start_byte(flat.nodes[i]))..<Int(ts_node_end_byte(flat.nodes[i]))
+                if isHardKeyword(range) {
+                    let node = flat.node(i, in: self)
+                    add(.keywordAsName, "`\(node.text)` is a keyword, not a name", node.start, node.end)
+                }
+            } else if symbol == importFrom {
+                // The last child, and whether any child is "(".
+                var last = -1, parenthesized = false
+                var j = i + 1
+                while j < end {
+                    if flat.symbols[j] == openParen && !flat.named[j] { parenthesized = true }
+                    last = j
+                    j = Int(flat.ends[j])
+                }
+                if last >= 0, flat.symbols[last] == comma, !flat.named[last], !parenthesized {
+                    add(.trailingComma, "trailing comma not allowed without surrounding parentheses",
+                        flat.node(last, in: self).start, flat.node(i, in: self).end)
+                }
             }
-            if symbol == Symbols.identifier, isHardKeyword(node.byteRange) {
-                add(.keywordAsName, "`\(node.text)` is a keyword, not a name", node.start, node.end)
-            } else if symbol == Symbols.importFrom, let last = node.child(at: node.childCount - 1),
-                      last.kind == ",", !node.children.contains(where: { $0.kind == "(" }) {
-                add(.trailingComma, "trailing comma not allowed without surrounding parentheses",
-                    last.start, node.end)
-            }
-            return !node.isError
+            i = symbol == UInt16.max ? end : i + 1
         }
         return errors
     }

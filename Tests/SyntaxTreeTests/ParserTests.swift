@@ -112,6 +112,7 @@ import Testing
         #expect(e.kind == .emptyBlock)
         #expect(e.message == "expected an indented block")
         #expect(e.start.line == 1)
+        #expect(e.start.column == 9)  // after the colon
         #expect(try parser.parse("def f():\n    pass  # fine\n").hasSyntaxErrors == false)
     }
 
@@ -123,6 +124,7 @@ import Testing
 
         let comma = try parser.parse("from x import a, b,\n")
         #expect(comma.syntaxErrors.map(\.kind) == [.trailingComma])
+        #expect(comma.syntaxErrors.first?.start == SourcePosition(line: 1, column: 19, offset: 18))
         #expect(try parser.parse("from x import (a, b,)\n").syntaxErrors.isEmpty)
 
         let future = try parser.parse("import os\nfrom __future__ import annotations\n")

@@ -53,10 +53,24 @@ public final class LintWriter {
         if counted.isEmpty { cleanCount += 1 }
         switch format {
         case .text:
-            let label = LintWriter.label(result.candidate)
-            var out = ""
-            for f in counted { out += "\(label):\(f.start.line):\(f.start.column): \(f.code) \(f.message)\n" }
-            if !out.isEmpty { write(out) }
+            guard !counted.isEmpty else { break }
+            // Made as bytes: string interpolation cost more than the rest of the output.
+            let label = Array(LintWriter.label(result.candidate).utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(counted.count * (label.count + 60))
+            for f in counted {
+                out += label
+                out.append(0x3A)  // :
+                LintWriter.appendDecimal(f.start.line, to: &out)
+                out.append(0x3A)
+                LintWriter.appendDecimal(f.start.column, to: &out)
+                out += [0x3A, 0x20]  // ": "
+                out += f.code.utf8
+                out.append(0x20)
+                out += f.message.utf8
+                out.append(0x0A)
+            }
+            write(String(decoding: out, as: UTF8.self))
         case .json:
             var out = ""
             for f in counted {
@@ -101,6 +115,20 @@ public final class LintWriter {
         case .sarif:
             write(LintWriter.json(sarifLog(), pretty: true) + "\n")
         }
+    }
+
+    /// The decimal digits of `n` (not negative).
+    static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+        var v = max(n, 0), width = 1
+        while v >= 10 { v /= 10; width += 1 }
+        out.append(contentsOf: repeatElement(0x30, count: width))
+        var i = out.count - 1
+        v = max(n, 0)
+        repeat {
+            out[i] = 0x30 + UInt8(v % 10)
+            v /= 10
+            i -= 1
+        } while v > 0
     }
 
     // MARK: objects

@@ -102,15 +102,32 @@ public struct CandidateReader {
     struct Layout { var taskID: String; var completionID: Int; var model: String? }
 
     static func evalplusLayout(of path: String) -> Layout? {
-        let parts = path.split(separator: "/").map(String.init)
-        guard parts.count >= 2, let file = parts.last, file.hasSuffix(".py"),
-              let completion = Int(file.dropLast(3)) else { return nil }
-        let taskDir = parts[parts.count - 2]
+        // The last three components, found from the end (this runs on every file of a folder).
+        let bytes = Array(path.utf8)
+        func component(endingAt end: Int) -> (Int, Int)? {
+            var i = end
+            while i > 0 && bytes[i - 1] != 0x2F { i -= 1 }
+            return i < end ? (i, end) : nil
+        }
+        var end = bytes.count
+        while end > 0 && bytes[end - 1] == 0x2F { end -= 1 }
+        guard let (fileStart, fileEnd) = component(endingAt: end) else { return nil }
+        func text(_ range: (Int, Int)) -> Substring {
+            Substring(decoding: bytes[range.0..<range.1], as: UTF8.self)
+        }
+        let file = text((fileStart, fileEnd))
+        guard file.hasSuffix(".py"), let completion = Int(file.dropLast(3)) else { return nil }
+        var taskEnd = fileStart
+        while taskEnd > 0 && bytes[taskEnd - 1] == 0x2F { taskEnd -= 1 }
+        guard let taskRange = component(endingAt: taskEnd) else { return nil }
+        let taskDir = text(taskRange)
         guard let underscore = taskDir.lastIndex(of: "_"),
               let number = Int(taskDir[taskDir.index(after: underscore)...]),
               underscore > taskDir.startIndex else { return nil }
-        let model = parts.count >= 3 ? parts[parts.count - 3] : nil
-        return Layout(taskID: "\(taskDir[..<underscore])/\(number)", completionID: completion,
+        var modelEnd = taskRange.0
+        while modelEnd > 0 && bytes[modelEnd - 1] == 0x2F { modelEnd -= 1 }
+        let model = component(endingAt: modelEnd).map { String(text($0)) }
+        return Layout(taskID: String(taskDir[..<underscore]) + "/" + String(number), completionID: completion,
                       model: model == "." || model == ".." ? nil : model)
     }
 
@@ -310,7 +327,14 @@ func naturalOrder(_ a: String, _ b: String) -> Bool {
 
 private func naturalOrder(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
     func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    var i = 0, j = 0
+    // Paths in one folder share a long prefix: skip it byte by byte, then back up to the start
+    // of the run of digits the first difference falls in (equal bytes before it compare equal
+    // either way).
+    var start = 0
+    let common = min(x.count, y.count)
+    while start < common && x[start] == y[start] { start += 1 }
+    while start > 0 && isDigit(x[start - 1]) { start -= 1 }
+    var i = start, j = start
     while i < x.count && j < y.count {
         if isDigit(x[i]) && isDigit(y[j]) {
             // Numbers compare by value: without leading zeros, the shorter is smaller, then digit

@@ -189,6 +189,66 @@ let problems = ProblemSet(problems: [
         #expect(naturalOrder("a/2.py", "a/10.py"))
         #expect(!naturalOrder("a/10.py", "a/2.py"))
         #expect(naturalOrder("a", "b"))
+        // The first difference inside a number: the whole number compares.
+        #expect(naturalOrder("x/19.py", "x/123.py"))
+        #expect(naturalOrder("x/0123.py", "x/124.py"))
+        #expect(!naturalOrder("x/123.py", "x/123.py"))
+    }
+
+    /// A second statement of natural order, by runs: a run of digits against a run of digits
+    /// compares by value, anything else byte by byte.
+    static func byRuns(_ a: String, _ b: String) -> Bool {
+        func runs(_ s: String) -> [[UInt8]] {
+            var out: [[UInt8]] = []
+            for c in s.utf8 {
+                let digit = c >= 0x30 && c <= 0x39
+                if digit, let last = out.last?.last, last >= 0x30 && last <= 0x39 { out[out.count - 1].append(c) }
+                else if digit { out.append([c]) }
+                else { out.append([c]) }
+            }
+            return out
+        }
+        let x = runs(a), y = runs(b)
+        for (p, q) in zip(x, y) {
+            let pd = p[0] >= 0x30 && p[0] <= 0x39, qd = q[0] >= 0x30 && q[0] <= 0x39
+            if pd && qd {
+                let p0 = Array(p.drop { $0 == 0x30 }), q0 = Array(q.drop { $0 == 0x30 })
+                if p0.count != q0.count { return p0.count < q0.count }
+                if p0 != q0 { return p0.lexicographicallyPrecedes(q0) }
+            } else if p != q {
+                return p.lexicographicallyPrecedes(q)
+            }
+        }
+        return x.count < y.count
+    }
+
+    @Test func naturalOrderAgreesWithAStatementByRuns() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ab_/.09 12")
+        for _ in 0..<20_000 {
+            let prefix = String((0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            func tail() -> String { String((0..<Int.random(in: 0...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }) }
+            let a = prefix + tail(), b = prefix + tail()
+            #expect(naturalOrder(a, b) == ReaderTests.byRuns(a, b), "\(a) | \(b)")
+        }
+    }
+
+    @Test func evalplusLayoutReadsTheLastThreeComponents() throws {
+        let full = try #require(CandidateReader.evalplusLayout(of: "/data/codegen-16b/HumanEval_12/7.py"))
+        #expect(full.taskID == "HumanEval/12")
+        #expect(full.completionID == 7)
+        #expect(full.model == "codegen-16b")
+        let doubled = try #require(CandidateReader.evalplusLayout(of: "runs//Mbpp_2//0.py"))
+        #expect(doubled.taskID == "Mbpp/2" && doubled.completionID == 0 && doubled.model == "runs")
+        let relative = try #require(CandidateReader.evalplusLayout(of: "./HumanEval_0/3.py"))
+        #expect(relative.model == nil && relative.taskID == "HumanEval/0")
+        let bare = try #require(CandidateReader.evalplusLayout(of: "HumanEval_0/3.py"))
+        #expect(bare.model == nil)
+        #expect(CandidateReader.evalplusLayout(of: "3.py") == nil)
+        #expect(CandidateReader.evalplusLayout(of: "HumanEval_0/x.py") == nil)
+        #expect(CandidateReader.evalplusLayout(of: "HumanEval/3.py") == nil)
+        #expect(CandidateReader.evalplusLayout(of: "_0/3.py") == nil)
+        #expect(CandidateReader.evalplusLayout(of: "HumanEval_0/3.txt") == nil)
     }
 
     @Test func firstModelLineHandlesPromptsWithoutATrailingBreak() {

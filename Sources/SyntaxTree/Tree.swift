@@ -37,7 +37,7 @@ public final class Tree {
         let count = flat.nodes.count
         var i = 0
         while i < count {
-            i = try body(flat.node(i, in: self)) ? i + 1 : Int(flat.ends[i])
+            i = try body(listed(i, flat)) ? i + 1 : Int(flat.ends[i])
         }
     }
 
@@ -55,41 +55,22 @@ public final class Tree {
         let end = Int(flat.ends[first])
         var i = first
         while i < end {
-            i = try body(flat.node(i, in: self)) ? i + 1 : Int(flat.ends[i])
+            i = try body(listed(i, flat)) ? i + 1 : Int(flat.ends[i])
         }
         return true
     }
 
     /// Every node of the tree in pre-order, with what it takes to walk them without asking
     /// tree-sitter (whose `ts_node_parent` searches down from the root, whose child access
-    /// needs a cursor, and whose field lookup compares the field's name with every field's):
-    /// for each node, the index just past its subtree, its parent's index, whether it is
-    /// named, its symbol, and the field that holds it in its parent.
-    ///
-    /// A class: the list is made once per tree and handed around for every walk, and copying a
-    /// reference is one retain where a struct of arrays would retain each array.
-    final class FlatNodes {
-        let nodes: [TSNode]
-        let ends: [Int32]
-        /// -1 for the root.
-        let parents: [Int32]
-        let named: [Bool]
-        let symbols: [UInt16]
-        /// The field id of each node in its parent (0: none).
-        let fields: [UInt16]
+    /// needs a cursor, and whose field lookup compares the field's name with every field's).
+    /// Made once per tree, by the first walk that needs it.
+    public var nodes: NodeList { flattened }
 
-        init(nodes: [TSNode], ends: [Int32], parents: [Int32], named: [Bool], symbols: [UInt16], fields: [UInt16]) {
-            self.nodes = nodes
-            self.ends = ends
-            self.parents = parents
-            self.named = named
-            self.symbols = symbols
-            self.fields = fields
-        }
+    private typealias FlatNodes = NodeList
 
-        @inline(__always) func node(_ i: Int, in tree: Tree) -> Node {
-            Node(tree: tree, raw: nodes[i], symbol: symbols[i], index: i)
-        }
+    /// Node `i` of the list (made here rather than by the list, which holds its tree unowned).
+    @inline(__always) private func listed(_ i: Int, _ flat: NodeList) -> Node {
+        Node(tree: self, raw: flat.nodes[i], symbol: flat.symbols[i], index: i)
     }
 
     private var flatCache: FlatNodes? = nil
@@ -102,7 +83,10 @@ public final class Tree {
         let estimate = source.bytes.count / 4 + 16
         var nodes: [TSNode] = [], ends: [Int32] = [], parents: [Int32] = []
         var named: [Bool] = [], symbols: [UInt16] = [], fields: [UInt16] = []
+        var startBytes: [Int32] = [], endBytes: [Int32] = []
         nodes.reserveCapacity(estimate)
+        startBytes.reserveCapacity(estimate)
+        endBytes.reserveCapacity(estimate)
         ends.reserveCapacity(estimate)
         parents.reserveCapacity(estimate)
         named.reserveCapacity(estimate)
@@ -120,6 +104,8 @@ public final class Tree {
             named.append(ts_node_is_named(node))
             symbols.append(ts_node_symbol(node))
             fields.append(ts_tree_cursor_current_field_id(&cursor))
+            startBytes.append(Int32(truncatingIfNeeded: ts_node_start_byte(node)))
+            endBytes.append(Int32(truncatingIfNeeded: ts_node_end_byte(node)))
             ends.append(0)
             if ts_tree_cursor_goto_first_child(&cursor) { continue }
             while true {
@@ -130,14 +116,15 @@ public final class Tree {
             }
         }
         while let i = open.popLast() { ends[Int(i)] = Int32(nodes.count) }
-        let flat = FlatNodes(nodes: nodes, ends: ends, parents: parents, named: named, symbols: symbols, fields: fields)
+        let flat = NodeList(tree: self, nodes: nodes, ends: ends, parents: parents, named: named, symbols: symbols,
+                            fields: fields, startBytes: startBytes, endBytes: endBytes)
         flatCache = flat
         return flat
     }
 
     /// Where `node` is in the list: a binary search for the first node starting where it
     /// starts, then a step over the ancestors that start there too.
-    private func index(of listed: Node, in flat: FlatNodes) -> Int? {
+    func index(of listed: Node, in flat: NodeList) -> Int? {
         if listed.index >= 0 { return Int(listed.index) }
         let node = listed.raw
         let nodes = flat.nodes
@@ -161,7 +148,7 @@ public final class Tree {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return .none }
         let p = Int(flat.parents[i])
-        return .some(p < 0 ? nil : flat.node(p, in: self))
+        return .some(p < 0 ? nil : listed(p, flat))
     }
 
     /// The children of `node` (only the named ones if `namedOnly`), from the list; nil when
@@ -180,7 +167,7 @@ public final class Tree {
         out.reserveCapacity(count)
         j = i + 1
         while j < end {
-            if !namedOnly || flat.named[j] { out.append(flat.node(j, in: self)) }
+            if !namedOnly || flat.named[j] { out.append(listed(j, flat)) }
             j = Int(flat.ends[j])
         }
         return out
@@ -196,7 +183,7 @@ public final class Tree {
         var j = i + 1
         while j < end {
             if flat.fields[j] == field {
-                out.append(flat.node(j, in: self))
+                out.append(listed(j, flat))
                 if !all { break }
             }
             j = Int(flat.ends[j])
@@ -276,10 +263,10 @@ public final class Tree {
                     defer { j = Int(flat.ends[j]) }
                     guard flat.named[j], flat.symbols[j] != comment else { continue }
                     statements += 1
-                    let lower = Int(ts_node_start_byte(flat.nodes[j])), upper = Int(ts_node_end_byte(flat.nodes[j]))
+                    let lower = Int(flat.startBytes[j]), upper = Int(flat.endBytes[j])
                     if let previous = previousEnd, previous <= lower,
                        !bytes[previous..<lower].contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) {
-                        let child = flat.node(j, in: self)
+                        let child = listed(j, flat)
                         add(.unseparatedStatements, "statements must be separated by a line break or `;`",
                             child.start, child.end)
                     }
@@ -289,21 +276,21 @@ public final class Tree {
                         while k > 0 && (bytes[k - 1] == 0x20 || bytes[k - 1] == 0x09 || bytes[k - 1] == 0x0C) { k -= 1 }
                         let lineStart = k == source.byteOrderMarkLength || (k > 0 && (bytes[k - 1] == 0x0A || bytes[k - 1] == 0x0D))
                         if k < lower && lineStart {
-                            let child = flat.node(j, in: self)
+                            let child = listed(j, flat)
                             add(.unexpectedIndent, "unexpected indent", child.start, child.end)
                         }
                     }
                 }
                 if symbol == block && statements == 0 {
                     // Point after the header's colon, where Python expects the body.
-                    let node = flat.node(i, in: self)
+                    let node = listed(i, flat)
                     let at = node.parent.flatMap { p in p.children.last { $0.symbol == colon }?.end } ?? node.start
                     add(.emptyBlock, "expected an indented block", at, node.end)
                 }
             } else if symbol == identifier {
-                let range = Int(ts_node_start_byte(flat.nodes[i]))..<Int(ts_node_end_byte(flat.nodes[i]))
+                let range = Int(flat.startBytes[i])..<Int(flat.endBytes[i])
                 if isHardKeyword(range) {
-                    let node = flat.node(i, in: self)
+                    let node = listed(i, flat)
                     add(.keywordAsName, "`\(node.text)` is a keyword, not a name", node.start, node.end)
                 }
             } else if symbol == importFrom {
@@ -317,7 +304,7 @@ public final class Tree {
                 }
                 if last >= 0, flat.symbols[last] == comma, !flat.named[last], !parenthesized {
                     add(.trailingComma, "trailing comma not allowed without surrounding parentheses",
-                        flat.node(last, in: self).start, flat.node(i, in: self).end)
+                        listed(last, flat).start, listed(i, flat).end)
                 }
             }
             i = symbol == UInt16.max ? end : i + 1

@@ -14,59 +14,57 @@ import CTreeSitter
 /// the tree lives.
 public final class NodeList {
     unowned let tree: Tree
-    let nodes: [TSNode]
-    /// The index just past each node's subtree.
-    let ends: [Int32]
-    /// -1 for the root.
-    let parents: [Int32]
-    let named: [Bool]
-    let symbols: [UInt16]
-    /// The field id of each node in its parent (0: none).
-    let fields: [UInt16]
-    let startBytes: [Int32]
-    let endBytes: [Int32]
+    /// One entry a node, in pre-order.
+    let entries: [Entry]
 
-    init(tree: Tree, nodes: [TSNode], ends: [Int32], parents: [Int32], named: [Bool], symbols: [UInt16],
-         fields: [UInt16], startBytes: [Int32], endBytes: [Int32]) {
+    struct Entry {
+        var raw: TSNode
+        /// Byte range.
+        var start: Int32
+        var end: Int32
+        /// -1 for the root.
+        var parent: Int32
+        /// The index just past the node's subtree.
+        var subtreeEnd: Int32
+        var symbol: UInt16
+        /// The field id of the node in its parent (0: none).
+        var field: UInt16
+        var named: Bool
+    }
+
+    init(tree: Tree, entries: [Entry]) {
         self.tree = tree
-        self.nodes = nodes
-        self.ends = ends
-        self.parents = parents
-        self.named = named
-        self.symbols = symbols
-        self.fields = fields
-        self.startBytes = startBytes
-        self.endBytes = endBytes
+        self.entries = entries
     }
 
     /// How many nodes the tree has; the root is node 0.
-    public var count: Int { nodes.count }
+    public var count: Int { entries.count }
 
     /// The grammar's id of node `i`'s kind (compare with `Symbols`).
-    @inline(__always) public func symbol(_ i: Int) -> UInt16 { symbols[i] }
+    @inline(__always) public func symbol(_ i: Int) -> UInt16 { entries[i].symbol }
     /// Whether node `i` is named (a grammar rule) rather than punctuation or a keyword.
-    @inline(__always) public func isNamed(_ i: Int) -> Bool { named[i] }
+    @inline(__always) public func isNamed(_ i: Int) -> Bool { entries[i].named }
     /// Byte offsets of node `i` in the source.
-    @inline(__always) public func startByte(_ i: Int) -> Int { Int(startBytes[i]) }
-    @inline(__always) public func endByte(_ i: Int) -> Int { Int(endBytes[i]) }
+    @inline(__always) public func startByte(_ i: Int) -> Int { Int(entries[i].start) }
+    @inline(__always) public func endByte(_ i: Int) -> Int { Int(entries[i].end) }
     /// The index just past node `i`'s subtree: its next sibling, if it has one.
-    @inline(__always) public func subtreeEnd(_ i: Int) -> Int { Int(ends[i]) }
+    @inline(__always) public func subtreeEnd(_ i: Int) -> Int { Int(entries[i].subtreeEnd) }
     /// The index of node `i`'s parent (nil for the root).
     @inline(__always) public func parent(_ i: Int) -> Int? {
-        let p = parents[i]
+        let p = entries[i].parent
         return p < 0 ? nil : Int(p)
     }
     /// The name of the field that holds node `i` in its parent, if any.
-    public func fieldName(_ i: Int) -> String? { fields[i] == 0 ? nil : Fields.name(fields[i]) }
+    public func fieldName(_ i: Int) -> String? { entries[i].field == 0 ? nil : Fields.name(entries[i].field) }
     /// Whether node `i` is held in the field `name` of its parent.
     public func isInField(_ i: Int, _ name: String) -> Bool {
         guard let id = Fields.ids[name] else { return false }
-        return fields[i] == id
+        return entries[i].field == id
     }
 
     /// Node `i` as a `Node`.
     @inline(__always) public func node(_ i: Int) -> Node {
-        Node(tree: tree, raw: nodes[i], symbol: symbols[i], index: i)
+        Node(tree: tree, raw: entries[i].raw, symbol: entries[i].symbol, index: i)
     }
 
     /// The index of `node` in the list (nil for a node of another tree, or of a tree edited
@@ -80,10 +78,10 @@ public final class NodeList {
     public func children(_ i: Int, namedOnly: Bool = false) -> [Int] {
         var out: [Int] = []
         var j = i + 1
-        let end = Int(ends[i])
+        let end = Int(entries[i].subtreeEnd)
         while j < end {
-            if !namedOnly || named[j] { out.append(j) }
-            j = Int(ends[j])
+            if !namedOnly || entries[j].named { out.append(j) }
+            j = Int(entries[j].subtreeEnd)
         }
         return out
     }
@@ -92,10 +90,10 @@ public final class NodeList {
     public func child(_ i: Int, field name: String) -> Int? {
         guard let id = Fields.ids[name] else { return nil }
         var j = i + 1
-        let end = Int(ends[i])
+        let end = Int(entries[i].subtreeEnd)
         while j < end {
-            if fields[j] == id { return j }
-            j = Int(ends[j])
+            if entries[j].field == id { return j }
+            j = Int(entries[j].subtreeEnd)
         }
         return nil
     }

@@ -34,17 +34,17 @@ public final class Tree {
     /// which every checker makes, run over that list instead of walking the tree again.
     public func forEachNode(_ body: (Node) throws -> Bool) rethrows {
         let flat = flattened
-        let count = flat.nodes.count
+        let count = flat.entries.count
         var i = 0
         while i < count {
-            i = try body(listed(i, flat)) ? i + 1 : Int(flat.ends[i])
+            i = try body(listed(i, flat)) ? i + 1 : Int(flat.entries[i].subtreeEnd)
         }
     }
 
     /// How many nodes of the tree have a symbol in `symbols` (without making a `Node` each).
     public func count(of symbols: SymbolSet) -> Int {
         var n = 0
-        for symbol in flattened.symbols where symbols.contains(symbol) { n += 1 }
+        for entry in flattened.entries where symbols.contains(entry.symbol) { n += 1 }
         return n
     }
 
@@ -52,10 +52,10 @@ public final class Tree {
     func forEachNode(under node: Node, _ body: (Node) throws -> Bool) rethrows -> Bool {
         let flat = flattened
         guard let first = index(of: node, in: flat) else { return false }
-        let end = Int(flat.ends[first])
+        let end = Int(flat.entries[first].subtreeEnd)
         var i = first
         while i < end {
-            i = try body(listed(i, flat)) ? i + 1 : Int(flat.ends[i])
+            i = try body(listed(i, flat)) ? i + 1 : Int(flat.entries[i].subtreeEnd)
         }
         return true
     }
@@ -70,7 +70,7 @@ public final class Tree {
 
     /// Node `i` of the list (made here rather than by the list, which holds its tree unowned).
     @inline(__always) private func listed(_ i: Int, _ flat: NodeList) -> Node {
-        Node(tree: self, raw: flat.nodes[i], symbol: flat.symbols[i], index: i)
+        Node(tree: self, raw: flat.entries[i].raw, symbol: flat.entries[i].symbol, index: i)
     }
 
     private var flatCache: FlatNodes? = nil
@@ -79,45 +79,32 @@ public final class Tree {
     private var flattened: FlatNodes {
         if let f = flatCache { return f }
         // A first guess at the node count (about one per 4 bytes of code, fewer in long
-        // strings and comments); the arrays grow past it if needed.
-        let estimate = source.bytes.count / 4 + 16
-        var nodes: [TSNode] = [], ends: [Int32] = [], parents: [Int32] = []
-        var named: [Bool] = [], symbols: [UInt16] = [], fields: [UInt16] = []
-        var startBytes: [Int32] = [], endBytes: [Int32] = []
-        nodes.reserveCapacity(estimate)
-        startBytes.reserveCapacity(estimate)
-        endBytes.reserveCapacity(estimate)
-        ends.reserveCapacity(estimate)
-        parents.reserveCapacity(estimate)
-        named.reserveCapacity(estimate)
-        symbols.reserveCapacity(estimate)
-        fields.reserveCapacity(estimate)
+        // strings and comments); the list grows past it if needed.
+        var entries: [NodeList.Entry] = []
+        entries.reserveCapacity(source.bytes.count / 4 + 16)
         var open: [Int32] = []  // indices of the nodes whose subtree is being listed
         open.reserveCapacity(64)
         var cursor = ts_tree_cursor_new(ts_tree_root_node(raw))
         defer { ts_tree_cursor_delete(&cursor) }
         outer: while true {
             let node = ts_tree_cursor_current_node(&cursor)
-            parents.append(open.last ?? -1)
-            open.append(Int32(nodes.count))
-            nodes.append(node)
-            named.append(ts_node_is_named(node))
-            symbols.append(ts_node_symbol(node))
-            fields.append(ts_tree_cursor_current_field_id(&cursor))
-            startBytes.append(Int32(truncatingIfNeeded: ts_node_start_byte(node)))
-            endBytes.append(Int32(truncatingIfNeeded: ts_node_end_byte(node)))
-            ends.append(0)
+            let index = Int32(entries.count)
+            entries.append(NodeList.Entry(
+                raw: node, start: Int32(truncatingIfNeeded: ts_node_start_byte(node)),
+                end: Int32(truncatingIfNeeded: ts_node_end_byte(node)), parent: open.last ?? -1, subtreeEnd: 0,
+                symbol: ts_node_symbol(node), field: ts_tree_cursor_current_field_id(&cursor),
+                named: ts_node_is_named(node)))
+            open.append(index)
             if ts_tree_cursor_goto_first_child(&cursor) { continue }
             while true {
                 // The current node's subtree is done.
-                ends[Int(open.removeLast())] = Int32(nodes.count)
+                entries[Int(open.removeLast())].subtreeEnd = Int32(entries.count)
                 if ts_tree_cursor_goto_next_sibling(&cursor) { continue outer }
                 guard ts_tree_cursor_goto_parent(&cursor) else { break outer }
             }
         }
-        while let i = open.popLast() { ends[Int(i)] = Int32(nodes.count) }
-        let flat = NodeList(tree: self, nodes: nodes, ends: ends, parents: parents, named: named, symbols: symbols,
-                            fields: fields, startBytes: startBytes, endBytes: endBytes)
+        while let i = open.popLast() { entries[Int(i)].subtreeEnd = Int32(entries.count) }
+        let flat = NodeList(tree: self, entries: entries)
         flatCache = flat
         return flat
     }
@@ -127,16 +114,16 @@ public final class Tree {
     func index(of listed: Node, in flat: NodeList) -> Int? {
         if listed.index >= 0 { return Int(listed.index) }
         let node = listed.raw
-        let nodes = flat.nodes
-        let start = ts_node_start_byte(node)
-        var lo = 0, hi = nodes.count
+        let entries = flat.entries
+        let start = Int32(truncatingIfNeeded: ts_node_start_byte(node))
+        var lo = 0, hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if ts_node_start_byte(nodes[mid]) < start { lo = mid + 1 } else { hi = mid }
+            if entries[mid].start < start { lo = mid + 1 } else { hi = mid }
         }
         var i = lo
-        while i < nodes.count, ts_node_start_byte(nodes[i]) == start {
-            if ts_node_eq(nodes[i], node) { return i }
+        while i < entries.count, entries[i].start == start {
+            if ts_node_eq(entries[i].raw, node) { return i }
             i += 1
         }
         return nil
@@ -147,7 +134,7 @@ public final class Tree {
     func parent(of node: Node) -> Node?? {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return .none }
-        let p = Int(flat.parents[i])
+        let p = Int(flat.entries[i].parent)
         return .some(p < 0 ? nil : listed(p, flat))
     }
 
@@ -156,19 +143,19 @@ public final class Tree {
     func children(of node: Node, namedOnly: Bool) -> [Node]? {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return nil }
-        let end = Int(flat.ends[i])
+        let end = Int(flat.entries[i].subtreeEnd)
         var count = 0
         var j = i + 1
         while j < end {
-            if !namedOnly || flat.named[j] { count += 1 }
-            j = Int(flat.ends[j])
+            if !namedOnly || flat.entries[j].named { count += 1 }
+            j = Int(flat.entries[j].subtreeEnd)
         }
         var out: [Node] = []
         out.reserveCapacity(count)
         j = i + 1
         while j < end {
-            if !namedOnly || flat.named[j] { out.append(listed(j, flat)) }
-            j = Int(flat.ends[j])
+            if !namedOnly || flat.entries[j].named { out.append(listed(j, flat)) }
+            j = Int(flat.entries[j].subtreeEnd)
         }
         return out
     }
@@ -178,15 +165,15 @@ public final class Tree {
     func children(of node: Node, field: UInt16, all: Bool) -> [Node]? {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return nil }
-        let end = Int(flat.ends[i])
+        let end = Int(flat.entries[i].subtreeEnd)
         var out: [Node] = []
         var j = i + 1
         while j < end {
-            if flat.fields[j] == field {
+            if flat.entries[j].field == field {
                 out.append(listed(j, flat))
                 if !all { break }
             }
-            j = Int(flat.ends[j])
+            j = Int(flat.entries[j].subtreeEnd)
         }
         return out
     }
@@ -196,7 +183,7 @@ public final class Tree {
     func field(of node: Node) -> UInt16? {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return nil }
-        return flat.fields[i]
+        return flat.entries[i].field
     }
 
     /// Whether the source is valid Python as far as the parser can tell: no ERROR or MISSING
@@ -248,11 +235,11 @@ public final class Tree {
         let colon = Symbols.anonymous(":"), comma = Symbols.anonymous(","), openParen = Symbols.anonymous("(")
         let module = Symbols.module, block = Symbols.block, comment = Symbols.comment
         let identifier = Symbols.identifier, importFrom = Symbols.importFrom
-        let count = flat.nodes.count
+        let count = flat.entries.count
         var i = 0
         while i < count {
-            let symbol = flat.symbols[i]
-            let end = Int(flat.ends[i])
+            let symbol = flat.entries[i].symbol
+            let end = Int(flat.entries[i].subtreeEnd)
             if symbol == block || symbol == module {
                 // Statements in a block or the module: none (a block needs one), and each on a
                 // line of its own or after a ";"; at module level, each at column 1.
@@ -260,10 +247,10 @@ public final class Tree {
                 var statements = 0
                 var j = i + 1
                 while j < end {
-                    defer { j = Int(flat.ends[j]) }
-                    guard flat.named[j], flat.symbols[j] != comment else { continue }
+                    defer { j = Int(flat.entries[j].subtreeEnd) }
+                    guard flat.entries[j].named, flat.entries[j].symbol != comment else { continue }
                     statements += 1
-                    let lower = Int(flat.startBytes[j]), upper = Int(flat.endBytes[j])
+                    let lower = Int(flat.entries[j].start), upper = Int(flat.entries[j].end)
                     if let previous = previousEnd, previous <= lower,
                        !bytes[previous..<lower].contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) {
                         let child = listed(j, flat)
@@ -288,7 +275,7 @@ public final class Tree {
                     add(.emptyBlock, "expected an indented block", at, node.end)
                 }
             } else if symbol == identifier {
-                let range = Int(flat.startBytes[i])..<Int(flat.endBytes[i])
+                let range = Int(flat.entries[i].start)..<Int(flat.entries[i].end)
                 if isHardKeyword(range) {
                     let node = listed(i, flat)
                     add(.keywordAsName, "`\(node.text)` is a keyword, not a name", node.start, node.end)
@@ -298,11 +285,11 @@ public final class Tree {
                 var last = -1, parenthesized = false
                 var j = i + 1
                 while j < end {
-                    if flat.symbols[j] == openParen && !flat.named[j] { parenthesized = true }
+                    if flat.entries[j].symbol == openParen && !flat.entries[j].named { parenthesized = true }
                     last = j
-                    j = Int(flat.ends[j])
+                    j = Int(flat.entries[j].subtreeEnd)
                 }
-                if last >= 0, flat.symbols[last] == comma, !flat.named[last], !parenthesized {
+                if last >= 0, flat.entries[last].symbol == comma, !flat.entries[last].named, !parenthesized {
                     add(.trailingComma, "trailing comma not allowed without surrounding parentheses",
                         listed(last, flat).start, listed(i, flat).end)
                 }

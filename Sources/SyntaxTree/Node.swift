@@ -33,6 +33,9 @@ public struct Node: CustomStringConvertible {
         self.index = Int32(index)
     }
 
+    /// Whether this is its tree's root.
+    var isRoot: Bool { index == 0 || ts_node_eq(raw, ts_tree_root_node(tree.raw)) }
+
     /// The grammar's name for the node, such as `function_definition` or `identifier`; for
     /// anonymous nodes the token itself, such as `def` or `(`.
     public var kind: String { Symbols.name(ts_node_symbol(raw)) }

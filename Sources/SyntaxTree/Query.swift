@@ -50,6 +50,9 @@ public final class Query: @unchecked Sendable {
     public let captureNames: [String]
     private let predicates: [[Predicate]]
     private let properties: [[String: String]]
+    /// The patterns read again for matching in Swift over a whole tree, when the query uses
+    /// only what `QueryPatterns` reads.
+    let patterns: QueryPatterns?
 
     public init(_ source: String) throws(QueryError) {
         var errorOffset: UInt32 = 0
@@ -100,6 +103,7 @@ public final class Query: @unchecked Sendable {
         }
         predicates = allPredicates
         properties = allProperties
+        patterns = QueryPatterns(source, captureNames: names, patternCount: Int(ts_query_pattern_count(made)))
     }
 
     deinit { ts_query_delete(raw) }
@@ -128,9 +132,27 @@ public final class Query: @unchecked Sendable {
         return out
     }
 
-    /// Calls `body` on each match below `node`, streaming.
+    /// Calls `body` on each match below `node`, streaming. Over a whole tree, matches come node
+    /// by node in document order, then by pattern (tree-sitter's own order, which is followed
+    /// otherwise, is the order in which they end).
     public func forEachMatch(in node: Node, byteRange: Range<Int>? = nil,
                              _ body: (QueryMatch) throws -> Void) rethrows {
+        if let patterns, byteRange == nil, node.isRoot {
+            let list = node.tree.nodes
+            try patterns.forEachMatch(in: list) { pattern, found in
+                let captures = found.map { QueryCapture(name: captureNames[$0.capture], index: $0.capture, node: list.node($0.node)) }
+                if predicates[pattern].allSatisfy({ $0.holds(captures) }) {
+                    try body(QueryMatch(patternIndex: pattern, captures: captures))
+                }
+            }
+            return
+        }
+        try forEachTreeSitterMatch(in: node, byteRange: byteRange, body)
+    }
+
+    /// `forEachMatch` by tree-sitter's query cursor.
+    func forEachTreeSitterMatch(in node: Node, byteRange: Range<Int>? = nil,
+                                _ body: (QueryMatch) throws -> Void) rethrows {
         let cursor = ts_query_cursor_new()!
         defer { ts_query_cursor_delete(cursor) }
         if let r = byteRange {

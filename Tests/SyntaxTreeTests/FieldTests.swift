@@ -69,6 +69,12 @@ import Testing
 
         type Alias = list[int]
         print >> sys.stderr, "x"
+
+        def typed(x: int, *, y: str):
+            try:
+                pass
+            except:
+                pass
         """#
 
     /// Every node with its index in pre-order, as tree-sitter's cursor walks them.

@@ -44,13 +44,18 @@ final class MultilineStrings {
     /// Lines checked as part of a multi-line string.
     let multiline: Set<Int>
 
-    init(_ tree: Tree) {
+    init(_ x: SyntaxIndex) {
         var lines = Set<Int>()
-        tree.forEachNode { node in
-            guard node.symbol == Symbols.string else { return true }
-            let s = node.start, e = node.end
-            if e.line > s.line { for l in s.line..<e.line { lines.insert(l) } }
-            return false
+        let symbols = x.symbol, next = x.next
+        let string = Symbols.string
+        let source = x.source
+        // The outermost strings (a string inside an f-string's braces is inside its string).
+        var i = 0
+        while i < symbols.count {
+            guard symbols[i] == string else { i += 1; continue }
+            let s = source.line(at: x.start(i)), e = source.line(at: x.end(i))
+            if e > s { for l in s..<e { lines.insert(l) } }
+            i = Int(next[i])
         }
         multiline = lines
     }
@@ -58,7 +63,7 @@ final class MultilineStrings {
 
 
 extension CheckContext {
-    var multilineStrings: MultilineStrings { shared(MultilineStrings.self) { MultilineStrings(tree) } }
+    var multilineStrings: MultilineStrings { shared(MultilineStrings.self) { MultilineStrings(index) } }
 }
 
 /// E999: the candidate is not valid Python (each syntax error, where it is).
@@ -208,21 +213,52 @@ struct InvalidEscapeChecker: Checker {
     static let validBytes: Set<UInt8> = Set("\n\r\\'\"abfnrtv01234567x".utf8)
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let bytes = context.source.bytes
+        let x = context.index
+        let bytes = x.source.bytes
+        let symbols = x.symbol, next = x.next
+        let string = Symbols.string, content = Symbols.stringContent
         var found: [(SourcePosition, SourcePosition, String)] = []
-        context.tree.forEachNode { node in
-            guard node.symbol == Symbols.string else { return true }
-            let prefix = node.child(at: 0).map { String($0.text.prefix { $0 != "\"" && $0 != "'" }).lowercased() } ?? ""
-            if prefix.contains("r") { return true }
-            let valid = prefix.contains("b") ? Self.validBytes : Self.valid
-            for part in node.children where part.symbol == Symbols.stringContent {
-                let r = part.byteRange
+        for n in 0..<symbols.count where symbols[n] == string {
+            // No backslash in the string, nothing to report (the quick answer for most).
+            var hasBackslash = false
+            for i in x.start(n)..<x.end(n) where bytes[i] == 0x5C { hasBackslash = true; break }
+            guard hasBackslash else { continue }
+            // The prefix: the first child's text up to a quote, lowercased.
+            var raw = false, isBytes = false
+            if n + 1 < Int(next[n]) {
+                let first = n + 1
+                var ascii = true
+                var i = x.start(first)
+                while i < x.end(first) {
+                    let b = bytes[i]
+                    if b == 0x22 || b == 0x27 {
+                        if i + 1 < x.end(first) && bytes[i + 1] >= 0x80 { ascii = false }
+                        break
+                    }
+                    if b >= 0x80 { ascii = false; break }
+                    if b == 0x72 || b == 0x52 { raw = true }
+                    if b == 0x62 || b == 0x42 { isBytes = true }
+                    i += 1
+                }
+                if !ascii {
+                    let prefix = String(x.text(first).prefix { $0 != "\"" && $0 != "'" }).lowercased()
+                    raw = prefix.contains("r")
+                    isBytes = prefix.contains("b")
+                }
+            }
+            if raw { continue }
+            let valid = isBytes ? Self.validBytes : Self.valid
+            var part = n + 1
+            while part < Int(next[n]) {
+                defer { part = Int(next[part]) }
+                guard symbols[part] == content else { continue }
+                let r = x.start(part)..<x.end(part)
                 var i = r.lowerBound
                 while i < r.upperBound {
                     if bytes[i] == 0x5C {  // "\"
                         if i + 1 < r.upperBound, !valid.contains(bytes[i + 1]) {
                             let ch = String(decoding: bytes[(i + 1)..<min(i + 2, r.upperBound)], as: UTF8.self)
-                            found.append((context.source.position(at: i), context.source.position(at: i + 2), ch))
+                            found.append((x.source.position(at: i), x.source.position(at: i + 2), ch))
                         }
                         i += 2
                         continue
@@ -230,7 +266,6 @@ struct InvalidEscapeChecker: Checker {
                     i += 1
                 }
             }
-            return true
         }
         for rule in rules {
             for (s, e, ch) in found { report(rule.finding(s, e, ["char": ch])) }

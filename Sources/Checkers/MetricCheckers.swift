@@ -455,7 +455,7 @@ struct FunctionCountsChecker: Checker {
         let facts = context.functionFacts.all
         for rule in rules {
             guard let max = rule.int("max"), let what = rule.string("count") else { continue }
-            let dummy = rule.regex("dummy-variable-rgx")
+            let dummy = what == "arguments" ? rule.regex("dummy-variable-rgx") : nil
             for (fn, f) in zip(x.functions, facts) {
                 let c: Int?
                 switch what {

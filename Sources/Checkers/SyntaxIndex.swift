@@ -40,37 +40,37 @@ final class SyntaxIndex {
     /// still lacks children. False if the child counts do not add up (then the cursor walk is used).
     private func build(_ tree: Tree) -> Bool {
         let def = Symbols.functionDefinition, cls = Symbols.classDefinition, imp = Symbols.importFrom
-        // (Local arrays, moved into the properties at the end: a class's arrays are checked for
-        // exclusive access on every append.)
-        var symbol: [UInt16] = [], lo: [Int32] = [], hi: [Int32] = [], parent: [Int32] = [], next: [Int32] = []
-        var named: [Bool] = []
-        let estimate = source.bytes.count / 2 + 16
-        symbol.reserveCapacity(estimate); lo.reserveCapacity(estimate); hi.reserveCapacity(estimate)
-        parent.reserveCapacity(estimate); next.reserveCapacity(estimate); named.reserveCapacity(estimate)
+        // One array of entries while walking (one append a node; a class's arrays would also be
+        // checked for exclusive access on every append), split into the properties at the end.
+        struct Entry {
+            var lo: Int32, hi: Int32, parent: Int32, next: Int32
+            var symbol: UInt16
+            var named: Bool
+        }
+        var entries: [Entry] = []
+        entries.reserveCapacity(source.bytes.count / 2 + 16)
         var functionNodes: [Node] = [], classNodes: [Node] = [], importFromNodes: [Node] = []
         var functions: [Int] = [], classes: [Int] = []
         var open: [(index: Int32, remaining: Int32)] = []
         var consistent = true
         tree.forEachNode { node in
-            let i = Int32(symbol.count)
+            let i = Int32(entries.count)
             while let top = open.last, top.remaining == 0 {
-                next[Int(top.index)] = i
+                entries[Int(top.index)].next = i
                 open.removeLast()
             }
+            let parent: Int32
             if open.isEmpty {
                 if i > 0 { consistent = false; return false }
-                parent.append(-1)
+                parent = -1
             } else {
-                parent.append(open[open.count - 1].index)
+                parent = open[open.count - 1].index
                 open[open.count - 1].remaining -= 1
             }
             let s = node.symbol
-            symbol.append(s)
             let r = node.byteRange
-            lo.append(Int32(r.lowerBound))
-            hi.append(Int32(r.upperBound))
-            named.append(node.isNamed)
-            next.append(i + 1)
+            entries.append(Entry(lo: Int32(r.lowerBound), hi: Int32(r.upperBound), parent: parent, next: i + 1,
+                                 symbol: s, named: node.isNamed))
             if s == def { functionNodes.append(node); functions.append(Int(i)) }
             else if s == cls { classNodes.append(node); classes.append(Int(i)) }
             else if s == imp { importFromNodes.append(node) }
@@ -79,12 +79,17 @@ final class SyntaxIndex {
             return true
         }
         guard consistent else { return false }
-        let n = Int32(symbol.count)
+        let n = Int32(entries.count)
         for top in open {
             if top.remaining != 0 { return false }
-            next[Int(top.index)] = n
+            entries[Int(top.index)].next = n
         }
-        self.symbol = symbol; self.lo = lo; self.hi = hi; self.parent = parent; self.next = next; self.named = named
+        symbol = entries.map(\.symbol)
+        lo = entries.map(\.lo)
+        hi = entries.map(\.hi)
+        parent = entries.map(\.parent)
+        next = entries.map(\.next)
+        named = entries.map(\.named)
         self.functionNodes = functionNodes; self.classNodes = classNodes; self.importFromNodes = importFromNodes
         self.functions = functions; self.classes = classes
         return true

@@ -87,7 +87,7 @@ struct MissingDocstringChecker: Checker {
             }
         }
         func isPublic(_ name: String) -> Bool { !name.hasPrefix("_") && (all?.contains(name) ?? true) }
-        let symbols = x.symbol, next = x.next
+        let symbols = x.symbol
         let def = Symbols.functionDefinition, cls = Symbols.classDefinition, lambda = CheckerSymbols.lambda
         for rule in rules {
             switch rule.string("kind") ?? "" {
@@ -97,20 +97,24 @@ struct MissingDocstringChecker: Checker {
                     report(rule.finding(p, p))
                 }
             case let kind where kind == "class" || kind == "function":
-                let wanted = kind == "class" ? cls : def
-                // The definitions in the module's scope (what is inside one is not).
-                var j = 0
-                while j < symbols.count {
-                    let s = symbols[j]
-                    guard s == def || s == cls || s == lambda else { j += 1; continue }
-                    if s == wanted, let name = x.name(j), isPublic(x.text(name)),
+                // The definitions in the module's scope (what is inside a function, class or
+                // lambda is not).
+                for j in kind == "class" ? x.classes : x.functions {
+                    var p = x.parentOf(j)
+                    var inScope = false
+                    while let q = p {
+                        let s = symbols[q]
+                        if s == def || s == cls || s == lambda { inScope = true; break }
+                        p = x.parentOf(q)
+                    }
+                    if inScope { continue }
+                    if let name = x.name(j), isPublic(x.text(name)),
                        !Self.isDocstring(x, x.statements(x.block(j)).first),
                        !(kind == "function" && Self.decoratorNames(x, j).contains { t in
                            (t == "overload" && overloadImported) || t == "typing.overload"
                        }) {
                         report(rule.finding(x, name, ["name": x.text(name)]))
                     }
-                    j = Int(next[j])
                 }
             default: break
             }

@@ -87,10 +87,10 @@ struct DebugPrintChecker: Checker {
         let x = context.index
         guard !x.functions.isEmpty else { return }  // prints count only inside functions
         let symbols = x.symbol
-        let statement = Symbols.expressionStatement, call = Symbols.call, identifier = Symbols.identifier
+        let call = Symbols.call, identifier = Symbols.identifier
         // The `print(…)` statements inside functions: (the call, the function's name).
         var prints: [(Int, String)] = []
-        for n in 0..<symbols.count where symbols[n] == statement {
+        for n in x.expressionStatements {
             guard let c = x.firstNamedChild(n), symbols[c] == call,
                   let f = x.firstNamedChild(c), symbols[f] == identifier, x.textIs(f, "print"),
                   let fn = LLM.enclosingFunction(x, n) else { continue }
@@ -131,7 +131,7 @@ struct UnreachableCodeChecker: Checker {
         let jumps = Self.jumps
         // Only blocks that hold a jump statement can have unreachable code; each once, in order.
         var holders: [Int] = []
-        for j in 0..<symbols.count where jumps.contains(symbols[j]) {
+        for j in x.jumps {
             let p = Int(parent[j])
             guard p >= 0, symbols[p] == block || symbols[p] == module, holders.last != p, !holders.contains(p) else { continue }
             holders.append(p)
@@ -216,10 +216,8 @@ struct CommentedOutCodeChecker: Checker {
         let x = context.index
         let source = x.source
         let bytes = source.bytes
-        let symbols = x.symbol
-        let comment = Symbols.comment
         var parser: PythonParser? = nil  // made for the first comment worth parsing
-        for n in 0..<symbols.count where symbols[n] == comment {
+        for n in x.comments {
             // Own-line: the first character of its line (after spaces and tabs) is a `#`.
             let line = source.byteRange(ofLine: source.line(at: x.start(n)))
             var j = line.lowerBound
@@ -250,9 +248,9 @@ struct UnusedLoopVariableChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let x = context.index
         let symbols = x.symbol, next = x.next, parent = x.parent
-        let forS = Symbols.forStatement, identifier = Symbols.identifier
+        let identifier = Symbols.identifier
         let attribute = Symbols.attribute, subscriptS = Symbols.subscriptNode
-        for n in 0..<symbols.count where symbols[n] == forS {
+        for n in x.forStatements {
             guard let left = x.firstNamedChild(n), let body = x.block(n) else { continue }
             var names: [Int] = []
             if symbols[left] == identifier { names = [left] } else {
@@ -284,9 +282,9 @@ struct RangeLenChecker: Checker {
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let x = context.index
         let symbols = x.symbol
-        let forS = Symbols.forStatement, identifier = Symbols.identifier, call = Symbols.call
+        let identifier = Symbols.identifier, call = Symbols.call
         let subscriptS = Symbols.subscriptNode
-        for n in 0..<symbols.count where symbols[n] == forS {
+        for n in x.forStatements {
             let parts = x.statements(n)  // left, right, body, else (comments left out)
             guard parts.count >= 2, symbols[parts[0]] == identifier, symbols[parts[1]] == call else { continue }
             let left = parts[0], right = parts[1]

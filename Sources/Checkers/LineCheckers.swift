@@ -33,10 +33,6 @@ final class ByteLines {
     }
 }
 
-extension CheckContext {
-    var byteLines: ByteLines { shared(ByteLines.self) { ByteLines(source) } }
-}
-
 /// How pycodestyle sees the lines of a string literal that spans lines: its physical-line
 /// checks run on each line from the string's first up to the line before its last (the last is
 /// checked as an ordinary line), as "multiline" lines, where one long word (a URL) is allowed.
@@ -46,25 +42,19 @@ final class MultilineStrings {
 
     init(_ x: SyntaxIndex) {
         var lines = Set<Int>()
-        let symbols = x.symbol, next = x.next
-        let string = Symbols.string
+        let next = x.next
         let source = x.source
         // The outermost strings (a string inside an f-string's braces is inside its string).
-        var i = 0
-        while i < symbols.count {
-            guard symbols[i] == string else { i += 1; continue }
+        var outerEnd = 0
+        for i in x.strings where i >= outerEnd {
             let s = source.line(at: x.start(i)), e = source.line(at: x.end(i))
             if e > s { for l in s..<e { lines.insert(l) } }
-            i = Int(next[i])
+            outerEnd = Int(next[i])
         }
         multiline = lines
     }
 }
 
-
-extension CheckContext {
-    var multilineStrings: MultilineStrings { shared(MultilineStrings.self) { MultilineStrings(index) } }
-}
 
 /// E999: the candidate is not valid Python (each syntax error, where it is).
 struct SyntaxErrorChecker: Checker {
@@ -216,9 +206,9 @@ struct InvalidEscapeChecker: Checker {
         let x = context.index
         let bytes = x.source.bytes
         let symbols = x.symbol, next = x.next
-        let string = Symbols.string, content = Symbols.stringContent
+        let content = Symbols.stringContent
         var found: [(SourcePosition, SourcePosition, String)] = []
-        for n in 0..<symbols.count where symbols[n] == string {
+        for n in x.strings {
             // No backslash in the string, nothing to report (the quick answer for most).
             var hasBackslash = false
             for i in x.start(n)..<x.end(n) where bytes[i] == 0x5C { hasBackslash = true; break }

@@ -71,9 +71,7 @@ struct CommentDensityChecker: Checker {
         // Which lines hold a comment (from the first model line on), and how many do.
         var isCommentLine = [Bool](repeating: false, count: source.lineStarts.count + 2)
         var commentLineCount = 0
-        let comment = Symbols.comment
-        let symbols = x.symbol
-        for i in 0..<symbols.count where symbols[i] == comment {
+        for i in x.comments {
             let line = source.line(at: x.start(i))
             if line >= first && !isCommentLine[line] { isCommentLine[line] = true; commentLineCount += 1 }
         }
@@ -325,10 +323,6 @@ final class FunctionFacts {
     }
 }
 
-extension CheckContext {
-    var functionFacts: FunctionFacts { shared(FunctionFacts.self) { FunctionFacts(index) } }
-}
-
 /// C901: McCabe complexity above `max`, counted as the mccabe plugin and Ruff count it, over
 /// statements: 1 for the function; +1 per `if`, `elif`, `for`, `while`, `except` handler, `case`
 /// (less one when the last case is irrefutable), `try … else`, and nested `def` (whose body counts
@@ -530,12 +524,10 @@ struct NestingDepthChecker: Checker {
         func emit(_ s: [Int]) { if let f = s.first { groups.append((f, s.count)) } }
         let symbols = x.symbol, lo = x.lo, hi = x.hi
         let def = Symbols.functionDefinition
-        let blocks = Self.blocks
         // Only functions and block statements matter; a function's end is noticed at the next
         // of them (or at the end), as it would be at any node in between.
-        for i in 0..<symbols.count {
+        for i in x.nesting {
             let s = symbols[i]
-            guard s == def || blocks.contains(s) else { continue }
             while let f = leaving.last, lo[i] >= hi[f] {
                 leaving.removeLast(); emit(stack); stack = []
             }

@@ -28,14 +28,13 @@ final class PatternNodes {
             guard lists.contains(symbols[target]) else { return }
             for c in x.namedChildren(target) where symbols[c] == identifier { boundNames.append(c) }
         }
-        let comparison = Symbols.comparisonOperator, elseClause = Symbols.elseClause
+        comparisons = x.comparisons
+        elses = x.elseClauses
         let def = Symbols.functionDefinition, assignment = Symbols.assignment, forS = Symbols.forStatement
         let parameters = Self.parameters
-        for n in 0..<symbols.count {
+        for n in x.bindings {
             let s = symbols[n]
-            if s == comparison { comparisons.append(n) }
-            else if s == elseClause { elses.append(n) }
-            else if s == def {
+            if s == def {
                 identifiers(in: x.name(n), lists: Self.noLists)
             } else if s == assignment {
                 identifiers(in: x.firstNamedChild(n), lists: Self.assignmentLists)
@@ -58,10 +57,6 @@ final class PatternNodes {
     static let noLists = SymbolSet(named: [])
     static let assignmentLists = SymbolSet(named: ["pattern_list", "tuple_pattern", "list_pattern"])
     static let forLists = SymbolSet(named: ["pattern_list", "tuple_pattern"])
-}
-
-extension CheckContext {
-    var patternNodes: PatternNodes { shared(PatternNodes.self) { PatternNodes(index) } }
 }
 
 /// Statements at module level, or directly in the body of a module-level `for` loop:

@@ -31,9 +31,70 @@ final class SyntaxIndex {
     /// The `from … import …` statements, as nodes (few; the docstring checker asks them by field).
     private(set) var importFromNodes: [Node] = []
 
+    /// The nodes of some kinds, in order (listed in one pass after the walk).
+    private(set) var comments: [Int] = []
+    private(set) var strings: [Int] = []
+    private(set) var expressionStatements: [Int] = []
+    private(set) var forStatements: [Int] = []
+    private(set) var comparisons: [Int] = []
+    private(set) var elseClauses: [Int] = []
+    /// `return`, `raise`, `continue`, `break`.
+    private(set) var jumps: [Int] = []
+    /// `def`s and the statements that open a nesting level (see `NestingDepthChecker`).
+    private(set) var nesting: [Int] = []
+    /// `def`s, assignments, `for`s and parameter lists (see `PatternNodes`).
+    private(set) var bindings: [Int] = []
+
     init(_ tree: Tree) {
         source = tree.source
         if !build(tree) { buildWithCursor(tree) }
+        categorize()
+    }
+
+    /// Per symbol, the lists a node of it goes in (bits, in the order of `categorize`'s lists).
+    private static let kinds: [UInt8] = {
+        var table: [UInt8] = []
+        func mark(_ names: [String], _ bit: UInt8) {
+            for name in names {
+                let s = Int(Symbols.named(name))
+                guard s != 0 else { continue }
+                if table.count <= s { table += [UInt8](repeating: 0, count: s + 1 - table.count) }
+                table[s] |= bit
+            }
+        }
+        mark(["comment"], 1)
+        mark(["string"], 2)
+        mark(["expression_statement"], 4)
+        mark(["for_statement"], 8)
+        mark(["comparison_operator"], 16)
+        mark(["else_clause"], 32)
+        mark(["return_statement", "raise_statement", "continue_statement", "break_statement"], 64)
+        mark(["function_definition", "if_statement", "elif_clause", "for_statement", "while_statement",
+              "try_statement", "with_statement"], 128)
+        return table
+    }()
+    private static let bindingKinds = SymbolSet(named: ["function_definition", "assignment", "for_statement", "parameters"])
+
+    private func categorize() {
+        let kinds = Self.kinds, bindingKinds = Self.bindingKinds
+        let symbol = self.symbol
+        var lists = [[Int]](repeating: [], count: 8)
+        var bindings: [Int] = []
+        for i in 0..<symbol.count {
+            let s = Int(symbol[i])
+            if bindingKinds.contains(symbol[i]) { bindings.append(i) }
+            guard s < kinds.count else { continue }
+            var m = kinds[s]
+            var k = 0
+            while m != 0 {
+                if m & 1 != 0 { lists[k].append(i) }
+                m >>= 1
+                k += 1
+            }
+        }
+        comments = lists[0]; strings = lists[1]; expressionStatements = lists[2]; forStatements = lists[3]
+        comparisons = lists[4]; elseClauses = lists[5]; jumps = lists[6]; nesting = lists[7]
+        self.bindings = bindings
     }
 
     /// Over the tree's list of nodes, taking each node's parent as the nearest earlier node that
@@ -276,14 +337,25 @@ final class SyntaxIndex {
     func endPosition(_ i: Int) -> SourcePosition { source.position(at: Int(hi[i])) }
 }
 
+/// The analyses the checkers share, each made on first use.
+final class CommonAnalyses {
+    let tree: Tree
+    init(_ tree: Tree) { self.tree = tree }
+    lazy var index = SyntaxIndex(tree)
+    lazy var byteLines = ByteLines(tree.source)
+    lazy var multilineStrings = MultilineStrings(index)
+    lazy var patternNodes = PatternNodes(index)
+    lazy var functionFacts = FunctionFacts(index)
+}
+
 extension CheckContext {
     /// The candidate's nodes, listed once for the checkers that read them by index.
-    var index: SyntaxIndex {
-        if let made = syntaxIndex { return made }
-        let made = SyntaxIndex(tree)
-        syntaxIndex = made
-        return made
-    }
+    var index: SyntaxIndex { common.index }
+    /// The physical lines.
+    var byteLines: ByteLines { common.byteLines }
+    var multilineStrings: MultilineStrings { common.multilineStrings }
+    var patternNodes: PatternNodes { common.patternNodes }
+    var functionFacts: FunctionFacts { common.functionFacts }
 
     /// Every `def` of the candidate, in order (nested ones included).
     var functions: [Node] { index.functionNodes }

@@ -52,13 +52,13 @@ final class SyntaxIndex {
     }
 
     /// Per symbol, the lists a node of it goes in (bits, in the order of `categorize`'s lists).
-    private static let kinds: [UInt8] = {
-        var table: [UInt8] = []
-        func mark(_ names: [String], _ bit: UInt8) {
+    private static let kinds: [UInt16] = {
+        var table: [UInt16] = []
+        func mark(_ names: [String], _ bit: UInt16) {
             for name in names {
                 let s = Int(Symbols.named(name))
                 guard s != 0 else { continue }
-                if table.count <= s { table += [UInt8](repeating: 0, count: s + 1 - table.count) }
+                if table.count <= s { table += [UInt16](repeating: 0, count: s + 1 - table.count) }
                 table[s] |= bit
             }
         }
@@ -71,30 +71,33 @@ final class SyntaxIndex {
         mark(["return_statement", "raise_statement", "continue_statement", "break_statement"], 64)
         mark(["function_definition", "if_statement", "elif_clause", "for_statement", "while_statement",
               "try_statement", "with_statement"], 128)
+        mark(["function_definition", "assignment", "for_statement", "parameters"], 256)
         return table
     }()
-    private static let bindingKinds = SymbolSet(named: ["function_definition", "assignment", "for_statement", "parameters"])
 
     private func categorize() {
-        let kinds = Self.kinds, bindingKinds = Self.bindingKinds
+        let kinds = Self.kinds
         let symbol = self.symbol
-        var lists = [[Int]](repeating: [], count: 8)
-        var bindings: [Int] = []
+        var comments: [Int] = [], strings: [Int] = [], expressionStatements: [Int] = [], forStatements: [Int] = []
+        var comparisons: [Int] = [], elseClauses: [Int] = [], jumps: [Int] = [], nesting: [Int] = [], bindings: [Int] = []
         for i in 0..<symbol.count {
             let s = Int(symbol[i])
-            if bindingKinds.contains(symbol[i]) { bindings.append(i) }
             guard s < kinds.count else { continue }
-            var m = kinds[s]
-            var k = 0
-            while m != 0 {
-                if m & 1 != 0 { lists[k].append(i) }
-                m >>= 1
-                k += 1
-            }
+            let m = kinds[s]
+            if m == 0 { continue }
+            if m & 1 != 0 { comments.append(i) }
+            if m & 2 != 0 { strings.append(i) }
+            if m & 4 != 0 { expressionStatements.append(i) }
+            if m & 8 != 0 { forStatements.append(i) }
+            if m & 16 != 0 { comparisons.append(i) }
+            if m & 32 != 0 { elseClauses.append(i) }
+            if m & 64 != 0 { jumps.append(i) }
+            if m & 128 != 0 { nesting.append(i) }
+            if m & 256 != 0 { bindings.append(i) }
         }
-        comments = lists[0]; strings = lists[1]; expressionStatements = lists[2]; forStatements = lists[3]
-        comparisons = lists[4]; elseClauses = lists[5]; jumps = lists[6]; nesting = lists[7]
-        self.bindings = bindings
+        self.comments = comments; self.strings = strings; self.expressionStatements = expressionStatements
+        self.forStatements = forStatements; self.comparisons = comparisons; self.elseClauses = elseClauses
+        self.jumps = jumps; self.nesting = nesting; self.bindings = bindings
     }
 
     /// Over the tree's list of nodes, taking each node's parent as the nearest earlier node that

@@ -148,12 +148,12 @@ final class SyntaxIndex {
             if top.remaining != 0 { return false }
             entries[Int(top.index)].next = n
         }
-        symbol = entries.map(\.symbol)
-        lo = entries.map(\.lo)
-        hi = entries.map(\.hi)
-        parent = entries.map(\.parent)
-        next = entries.map(\.next)
-        named = entries.map(\.named)
+        symbol = entries.map { $0.symbol }
+        lo = entries.map { $0.lo }
+        hi = entries.map { $0.hi }
+        parent = entries.map { $0.parent }
+        next = entries.map { $0.next }
+        named = entries.map { $0.named }
         self.functionNodes = functionNodes; self.classNodes = classNodes; self.importFromNodes = importFromNodes
         self.functions = functions; self.classes = classes
         return true

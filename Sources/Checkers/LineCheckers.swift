@@ -83,6 +83,7 @@ struct LineLengthChecker: Checker {
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             let allowURLs = rule.bool("allow-urls") ?? true
+            let maxText = String(max)
             for (i, range) in lines.ranges.enumerated() {
                 // Quick exit: a line of at most `max` bytes has at most `max` characters.
                 guard range.count > max else { continue }
@@ -95,25 +96,31 @@ struct LineLengthChecker: Checker {
                 }
                 if allowURLs {
                     // pycodestyle: a comment `# <one long chunk>` (a URL), or one long chunk on a
-                    // line inside a multi-line string, may run long.
-                    var chunks: [Range<Int>] = []
+                    // line inside a multi-line string, may run long. (The line's first chunks, up
+                    // to three, as pycodestyle's `split()`: how many, the first, the last.)
+                    var chunkCount = 0
+                    var firstChunk = 0..<0, lastChunk = 0..<0
                     var j = line.lowerBound
-                    while j < line.upperBound && chunks.count < 3 {
+                    while j < line.upperBound && chunkCount < 3 {
                         while j < line.upperBound && (bytes[j] == 0x20 || bytes[j] == 0x09) { j += 1 }
                         let start = j
                         while j < line.upperBound && bytes[j] != 0x20 && bytes[j] != 0x09 { j += 1 }
-                        if j > start { chunks.append(start..<j) }
+                        if j > start {
+                            if chunkCount == 0 { firstChunk = start..<j }
+                            lastChunk = start..<j
+                            chunkCount += 1
+                        }
                     }
-                    let isHash = chunks.count == 2 && chunks[0].count == 1 && bytes[chunks[0].lowerBound] == 0x23
+                    let isHash = chunkCount == 2 && firstChunk.count == 1 && bytes[firstChunk.lowerBound] == 0x23
                     // (Which lines lie in multi-line strings is worked out only for a long line.)
-                    if (chunks.count == 1 && context.multilineStrings.multiline.contains(i + 1)) || isHash,
-                       length - lines.characters(chunks.last!) < max - 7 {
+                    if (chunkCount == 1 && context.multilineStrings.multiline.contains(i + 1)) || isHash,
+                       length - lines.characters(lastChunk) < max - 7 {
                         continue
                     }
                 }
                 report(rule.finding(SourcePosition(line: i + 1, column: max + 1, offset: 0),
                                     SourcePosition(line: i + 1, column: length + 1, offset: 0),
-                                    ["length": String(length), "max": String(max)]))
+                                    ["length": String(length), "max": maxText]))
             }
         }
     }

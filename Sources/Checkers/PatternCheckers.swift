@@ -168,23 +168,28 @@ struct ComparisonSingletonChecker: Checker {
         guard !nodes.comparisons.isEmpty else { return }
         let symbols = x.symbol, named = x.named
         let equal = Self.equal, notEqual = Self.notEqual, none = Self.none, bools = Self.bools
+        // The `==` and `!=` operators, with the named nodes right before and after each.
+        var operators: [(op: Int, before: Int?, after: Int?)] = []
+        for c in nodes.comparisons {
+            let children = x.children(c)
+            for (i, op) in children.enumerated() where !named[op] {
+                let k = symbols[op]
+                guard k == equal || k == notEqual else { continue }
+                operators.append((op, children[..<i].last(where: { named[$0] }),
+                                  children[(i + 1)...].first(where: { named[$0] })))
+            }
+        }
+        guard !operators.isEmpty else { return }
         for rule in rules {
             let wantsNone = rule.string("singleton") == "none"
             func isSingleton(_ n: Int?) -> Bool {
                 guard let n else { return false }
                 return wantsNone ? symbols[n] == none : bools.contains(symbols[n])
             }
-            for c in nodes.comparisons {
-                let children = x.children(c)
-                for (i, op) in children.enumerated() where !named[op] {
-                    let k = symbols[op]
-                    guard k == equal || k == notEqual else { continue }
-                    let before = children[..<i].last(where: { named[$0] })
-                    let after = children[(i + 1)...].first(where: { named[$0] })
-                    let singleton = isSingleton(before) ? before : isSingleton(after) ? after : nil
-                    guard let singleton else { continue }
-                    report(rule.finding(x, op, ["singleton": x.text(singleton)]))
-                }
+            for (op, before, after) in operators {
+                let singleton = isSingleton(before) ? before : isSingleton(after) ? after : nil
+                guard let singleton else { continue }
+                report(rule.finding(x, op, ["singleton": x.text(singleton)]))
             }
         }
     }

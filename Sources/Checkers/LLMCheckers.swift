@@ -130,13 +130,15 @@ struct UnreachableCodeChecker: Checker {
         let block = Symbols.block, module = Symbols.module
         let jumps = Self.jumps
         // Only blocks that hold a jump statement can have unreachable code; each once, in order.
+        guard !x.jumps.isEmpty else { return }
         var holders: [Int] = []
+        var held = [Bool](repeating: false, count: symbols.count)
         for j in x.jumps {
             let p = Int(parent[j])
-            guard p >= 0, symbols[p] == block || symbols[p] == module, holders.last != p, !holders.contains(p) else { continue }
+            guard p >= 0, symbols[p] == block || symbols[p] == module, !held[p] else { continue }
+            held[p] = true
             holders.append(p)
         }
-        guard !holders.isEmpty else { return }
         holders.sort()
         for n in holders {
             let stmts = x.statements(n)

@@ -198,6 +198,10 @@ public final class CheckContext {
     public let tree: Tree
     public var source: SourceText { tree.source }
     private var cache: [ObjectIdentifier: Any] = [:]
+    /// What most checkers share (the node index and what is made from it, the physical lines),
+    /// kept apart from `cache`: asked for by every checker, it is worth more than a dictionary
+    /// look-up and a dynamic cast each time.
+    lazy var common = CommonAnalyses(tree)
 
     /// The first line the model wrote (1 when the prompt is unknown or counted): checkers that
     /// measure the candidate as a whole (comment density) measure from there.

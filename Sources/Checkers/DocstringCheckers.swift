@@ -14,38 +14,59 @@ struct MissingDocstringChecker: Checker {
     static let name = "missing-docstring"
     static let parameters = ["kind": "module (D100), class (D101) or function (D103)"]
 
-    static func isDocstring(_ statement: Node?) -> Bool {
-        guard let s = statement, s.symbol == Symbols.expressionStatement else { return false }
-        let parts = s.namedChildren.filter { $0.symbol != Symbols.comment }
+    static func isDocstring(_ x: SyntaxIndex, _ statement: Int?) -> Bool {
+        guard let s = statement, x.sym(s) == Symbols.expressionStatement else { return false }
+        let parts = x.statements(s)  // named children, comments left out
         guard parts.count == 1 else { return false }
         var e = parts[0]
-        while e.symbol == Symbols.parenthesizedExpression, let inner = e.namedChildren.first(where: { $0.symbol != Symbols.comment }) {
+        while x.sym(e) == Symbols.parenthesizedExpression, let inner = x.statements(e).first {
             e = inner
         }
-        func plain(_ string: Node) -> Bool {
-            guard string.symbol == Symbols.string else { return false }
-            let start = string.namedChildren.first { $0.symbol == Symbols.stringStart }?.text ?? string.text
-            let prefix = start.prefix { $0 != "\"" && $0 != "'" }.lowercased()
-            return !prefix.contains("f") && !prefix.contains("b") && !prefix.contains("t")
+        func plain(_ string: Int) -> Bool {
+            guard x.sym(string) == Symbols.string else { return false }
+            let start = x.firstChild(string, Symbols.stringStart) ?? string
+            // The prefix: the letters before the quote (ASCII; else as the string says).
+            let bytes = x.source.bytes
+            var i = x.start(start)
+            let end = x.end(start)
+            while i < end {
+                if bytes[i] == 0x22 || bytes[i] == 0x27 {
+                    // (A combining mark after the quote would make it another character.)
+                    if i + 1 < end && bytes[i + 1] >= 0x80 { return slowPlain(x.text(start)) }
+                    break
+                }
+                switch bytes[i] {
+                case 0x66, 0x46, 0x62, 0x42, 0x74, 0x54: return false  // f, b, t
+                case 0x80...: return slowPlain(x.text(start))
+                default: i += 1
+                }
+            }
+            return true
         }
-        if e.symbol == Symbols.concatenatedString { return e.namedChildren.allSatisfy { $0.symbol == Symbols.comment || plain($0) } }
+        if x.sym(e) == Symbols.concatenatedString {
+            return x.namedChildren(e).allSatisfy { x.sym($0) == Symbols.comment || plain($0) }
+        }
         return plain(e)
     }
 
-    static func firstStatement(_ block: Node?) -> Node? {
-        block?.namedChildren.first { $0.symbol != Symbols.comment }
+    static func slowPlain(_ start: String) -> Bool {
+        let prefix = start.prefix { $0 != "\"" && $0 != "'" }.lowercased()
+        return !prefix.contains("f") && !prefix.contains("b") && !prefix.contains("t")
     }
 
     /// The names in a module-level `__all__ = [...]` (or tuple), or nil when there is none.
-    static func dunderAll(_ root: Node) -> Set<String>? {
+    static func dunderAll(_ x: SyntaxIndex, _ top: [Int]) -> Set<String>? {
         var names: Set<String>?
-        for s in root.namedChildren where s.symbol == Symbols.expressionStatement {
-            guard let a = s.namedChildren.first, a.symbol == Symbols.assignment || a.symbol == Symbols.augmentedAssignment,
-                  a.child(byField: "left")?.text == "__all__", let v = a.child(byField: "right"),
-                  v.symbol == Symbols.list || v.symbol == Symbols.tuple else { continue }
-            var set = a.symbol == Symbols.assignment ? Set<String>() : (names ?? [])
-            for e in v.namedChildren where e.symbol == Symbols.string {
-                set.insert(e.namedChildren.filter { $0.symbol == Symbols.stringContent }.map(\.text).joined())
+        for s in top where x.sym(s) == Symbols.expressionStatement {
+            guard let a = x.firstNamedChild(s), x.sym(a) == Symbols.assignment || x.sym(a) == Symbols.augmentedAssignment,
+                  let left = x.firstNamedChild(a), x.textIs(left, "__all__") else { continue }
+            // The value: the last part (the left side or a type annotation when there is none,
+            // neither of which is a list or tuple).
+            guard let v = x.statements(a).last, v != left,
+                  x.sym(v) == Symbols.list || x.sym(v) == Symbols.tuple else { continue }
+            var set = x.sym(a) == Symbols.assignment ? Set<String>() : (names ?? [])
+            for e in x.namedChildren(v) where x.sym(e) == Symbols.string {
+                set.insert(x.namedChildren(e).filter { x.sym($0) == Symbols.stringContent }.map { x.text($0) }.joined())
             }
             names = set
         }
@@ -53,44 +74,58 @@ struct MissingDocstringChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let root = context.tree.root
-        let all = Self.dunderAll(root)
+        let x = context.index
+        let top = x.namedChildren(0)
+        let all = Self.dunderAll(x, top)
         // `@overload` is typing's only when it was imported from there (Ruff resolves the name).
         var overloadImported = false
-        context.tree.forEachNode { node in
-            if node.symbol == Symbols.importFrom,
-               let module = node.child(byField: "module_name")?.text, module == "typing" || module == "typing_extensions",
+        for node in x.importFromNodes {
+            if let module = node.child(byField: "module_name")?.text, module == "typing" || module == "typing_extensions",
                node.children(byField: "name").contains(where: { $0.text == "overload" }) {
                 overloadImported = true
+                break
             }
-            return !overloadImported
         }
         func isPublic(_ name: String) -> Bool { !name.hasPrefix("_") && (all?.contains(name) ?? true) }
+        let symbols = x.symbol
+        let def = Symbols.functionDefinition, cls = Symbols.classDefinition, lambda = CheckerSymbols.lambda
         for rule in rules {
             switch rule.string("kind") ?? "" {
             case "module":
-                if !Self.isDocstring(Self.firstStatement(root)) {
+                if !Self.isDocstring(x, top.first { x.sym($0) != Symbols.comment }) {
                     let p = SourcePosition(line: 1, column: 1, offset: 0)
                     report(rule.finding(p, p))
                 }
             case let kind where kind == "class" || kind == "function":
-                let wanted = kind == "class" ? Symbols.classDefinition : Symbols.functionDefinition
-                context.tree.forEachNode { node in
-                    if node.symbol == Symbols.functionDefinition || node.symbol == Symbols.classDefinition || node.symbol == Symbols.lambda {
-                        if node.symbol == wanted, let name = node.child(byField: "name"), isPublic(name.text),
-                           !Self.isDocstring(Self.firstStatement(node.child(byField: "body"))),
-                           !(kind == "function" && decorators(of: node).contains { d in
-                               let t = d.namedChildren.first?.text ?? ""
-                               return (t == "overload" && overloadImported) || t == "typing.overload"
-                           }) {
-                            report(rule.finding(name, ["name": name.text]))
-                        }
-                        return false  // what is inside is not in the module's scope
+                // The definitions in the module's scope (what is inside a function, class or
+                // lambda is not).
+                for j in kind == "class" ? x.classes : x.functions {
+                    var p = x.parentOf(j)
+                    var inScope = false
+                    while let q = p {
+                        let s = symbols[q]
+                        if s == def || s == cls || s == lambda { inScope = true; break }
+                        p = x.parentOf(q)
                     }
-                    return true
+                    if inScope { continue }
+                    if let name = x.name(j), isPublic(x.text(name)),
+                       !Self.isDocstring(x, x.statements(x.block(j)).first),
+                       !(kind == "function" && Self.decoratorNames(x, j).contains { t in
+                           (t == "overload" && overloadImported) || t == "typing.overload"
+                       }) {
+                        report(rule.finding(x, name, ["name": x.text(name)]))
+                    }
                 }
             default: break
             }
+        }
+    }
+
+    /// The text of each decorator's expression of a definition.
+    static func decoratorNames(_ x: SyntaxIndex, _ definition: Int) -> [String] {
+        guard let p = x.parentOf(definition), x.sym(p) == Symbols.decoratedDefinition else { return [] }
+        return x.namedChildren(p).filter { x.sym($0) == Symbols.decorator }.map { d in
+            x.firstNamedChild(d).map { x.text($0) } ?? ""
         }
     }
 }

@@ -11,33 +11,30 @@ let llmCheckers: [any Checker.Type] = [
 
 enum LLM {
     /// Whether `node` is `if __name__ == "__main__":` (either order, either quotes).
-    static func isMainGuard(_ node: Node) -> Bool {
-        guard node.symbol == Symbols.ifStatement, let c = node.child(byField: "condition"),
-              c.symbol == Symbols.comparisonOperator else { return false }
-        let parts = c.namedChildren.map { $0.text.replacingOccurrences(of: "'", with: "\"") }
+    static func isMainGuard(_ x: SyntaxIndex, _ node: Int) -> Bool {
+        guard x.sym(node) == Symbols.ifStatement, let c = x.firstNamedChild(node),
+              x.sym(c) == Symbols.comparisonOperator else { return false }
+        let parts = x.namedChildren(c).map { x.text($0).replacingOccurrences(of: "'", with: "\"") }
         return parts.count == 2 && Set(parts) == ["__name__", "\"__main__\""]
     }
 
     /// The nearest enclosing function definition.
-    static func enclosingFunction(_ node: Node) -> Node? {
-        var p = node.parent
+    static func enclosingFunction(_ x: SyntaxIndex, _ node: Int) -> Int? {
+        var p = x.parentOf(node)
         while let n = p {
-            if n.symbol == Symbols.functionDefinition { return n }
-            p = n.parent
+            if x.sym(n) == Symbols.functionDefinition { return n }
+            p = x.parentOf(n)
         }
         return nil
     }
 
-    /// Whether a subtree has an identifier with this text.
-    static func uses(_ name: String, in node: Node?) -> Bool {
+    /// Whether a subtree has an identifier with the same text as `name` (an identifier).
+    static func uses(_ x: SyntaxIndex, _ name: Int, in node: Int?) -> Bool {
         guard let node else { return false }
-        var found = false
-        node.forEachDescendant { n in
-            if found { return false }
-            if n.symbol == Symbols.identifier, n.text == name { found = true }
-            return true
-        }
-        return found
+        let identifier = Symbols.identifier
+        let symbols = x.symbol
+        for j in node..<Int(x.next[node]) where symbols[j] == identifier && x.sameText(j, name) { return true }
+        return false
     }
 }
 
@@ -48,25 +45,33 @@ struct ModuleLevelCallChecker: Checker {
     static let parameters: [String: String] = [:]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let top = context.tree.root.namedChildren
+        let x = context.index
+        guard !x.functions.isEmpty, x.count > 0 else { return }
+        let top = x.namedChildren(0)
         var defined = Set<String>()
         for s in top {
-            let d = PyStatement.unwrap(s)
-            if d.symbol == Symbols.functionDefinition, let n = d.child(byField: "name") { defined.insert(n.text) }
+            let d = x.unwrap(s)
+            if x.sym(d) == Symbols.functionDefinition, let n = x.name(d) { defined.insert(x.text(n)) }
         }
         guard !defined.isEmpty else { return }
+        let symbols = x.symbol, next = x.next
+        let def = Symbols.functionDefinition, cls = Symbols.classDefinition, lambda = CheckerSymbols.lambda
+        let call = Symbols.call, identifier = Symbols.identifier
         for s in top {
-            let d = PyStatement.unwrap(s)
-            if d.symbol == Symbols.functionDefinition || d.symbol == Symbols.classDefinition || LLM.isMainGuard(d) { continue }
-            s.forEachDescendant { n in
-                if n.symbol == Symbols.functionDefinition || n.symbol == Symbols.classDefinition || n.symbol == Symbols.lambda {
-                    return false
+            let d = x.unwrap(s)
+            if symbols[d] == def || symbols[d] == cls || LLM.isMainGuard(x, d) { continue }
+            var j = s
+            let e = Int(next[s])
+            while j < e {
+                let k = symbols[j]
+                if k == def || k == cls || k == lambda { j = Int(next[j]); continue }
+                if k == call, let f = x.firstNamedChild(j), symbols[f] == identifier {
+                    let name = x.text(f)
+                    if defined.contains(name) {
+                        for rule in rules { report(rule.finding(x, j, ["name": name])) }
+                    }
                 }
-                if n.symbol == Symbols.call, let f = n.child(byField: "function"), f.symbol == Symbols.identifier,
-                   defined.contains(f.text) {
-                    for rule in rules { report(rule.finding(n, ["name": f.text])) }
-                }
-                return true
+                j += 1
             }
         }
     }
@@ -79,18 +84,26 @@ struct DebugPrintChecker: Checker {
     static let parameters = ["allowed-functions": "regular expression for names of functions that may print"]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
+        let x = context.index
+        guard !x.functions.isEmpty else { return }  // prints count only inside functions
+        let symbols = x.symbol
+        let call = Symbols.call, identifier = Symbols.identifier
+        // The `print(…)` statements inside functions: (the call, the function's name).
+        var prints: [(Int, String)] = []
+        for n in x.expressionStatements {
+            guard let c = x.firstNamedChild(n), symbols[c] == call,
+                  let f = x.firstNamedChild(c), symbols[f] == identifier, x.textIs(f, "print"),
+                  let fn = LLM.enclosingFunction(x, n) else { continue }
+            prints.append((c, x.name(fn).map { x.text($0) } ?? ""))
+        }
+        guard !prints.isEmpty else { return }
         for rule in rules {
             let allowed = rule.regex("allowed-functions")
-            context.tree.forEachNode { n in
-                guard n.symbol == Symbols.expressionStatement, let call = n.namedChild(at: 0), call.symbol == Symbols.call,
-                      let f = call.child(byField: "function"), f.symbol == Symbols.identifier, f.text == "print",
-                      let fn = LLM.enclosingFunction(n) else { return true }
-                let name = fn.child(byField: "name")?.text ?? ""
+            for (c, name) in prints {
                 if let allowed, allowed.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
-                    return true
+                    continue
                 }
-                report(rule.finding(call, ["name": name]))
-                return true
+                report(rule.finding(x, c, ["name": name]))
             }
         }
     }
@@ -102,15 +115,37 @@ struct UnreachableCodeChecker: Checker {
     static let parameters: [String: String] = [:]
     static let jumps = SymbolSet(named: ["return_statement", "raise_statement", "continue_statement", "break_statement"])
 
+    static func jumpName(_ s: UInt16) -> String {
+        switch s {
+        case Symbols.returnStatement: return "return"
+        case Symbols.raiseStatement: return "raise"
+        case Symbols.breakStatement: return "break"
+        default: return "continue"
+        }
+    }
+
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        context.tree.forEachNode { n in
-            guard n.symbol == Symbols.block || n.symbol == Symbols.module else { return true }
-            let stmts = statements(of: n)
-            if let i = stmts.firstIndex(where: { Self.jumps.contains($0.symbol) }), i + 1 < stmts.count {
-                let jump = stmts[i].kind.replacingOccurrences(of: "_statement", with: "")
-                for rule in rules { report(rule.finding(stmts[i + 1], ["after": jump])) }
+        let x = context.index
+        let symbols = x.symbol, parent = x.parent
+        let block = Symbols.block, module = Symbols.module
+        let jumps = Self.jumps
+        // Only blocks that hold a jump statement can have unreachable code; each once, in order.
+        guard !x.jumps.isEmpty else { return }
+        var holders: [Int] = []
+        var held = [Bool](repeating: false, count: symbols.count)
+        for j in x.jumps {
+            let p = Int(parent[j])
+            guard p >= 0, symbols[p] == block || symbols[p] == module, !held[p] else { continue }
+            held[p] = true
+            holders.append(p)
+        }
+        holders.sort()
+        for n in holders {
+            let stmts = x.statements(n)
+            if let i = stmts.firstIndex(where: { jumps.contains(symbols[$0]) }), i + 1 < stmts.count {
+                let jump = Self.jumpName(symbols[stmts[i]])
+                for rule in rules { report(rule.finding(x, stmts[i + 1], ["after": jump])) }
             }
-            return true
         }
     }
 }
@@ -121,13 +156,47 @@ struct CommentedOutCodeChecker: Checker {
     static let name = "commented-out-code"
     static let parameters: [String: String] = [:]
     static let pragmas = ["noqa", "type:", "pylint:", "fmt:", "ruff:", "isort:", "pragma", "-*-", "!", "mypy:", "pyright:"]
+    static let pragmaBytes = pragmas.map { Array($0.utf8) }
+
+    /// The text to parse for a comment (its `#`s and surrounding whitespace left out, `pass`
+    /// added after a colon), or nil when it is empty or a pragma.
+    static func candidate(_ text: String) -> String? {
+        var t = text.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty || pragmas.contains(where: { t.lowercased().hasPrefix($0) }) { return nil }
+        if t.hasSuffix(":") { t += " pass" }
+        return t
+    }
+
+    /// `candidate` on the comment's bytes when they are ASCII (nil when they are not).
+    static func asciiCandidate(_ bytes: ArraySlice<UInt8>) -> String?? {
+        var i = bytes.startIndex, end = bytes.endIndex
+        for b in bytes where b >= 0x80 { return .none }
+        while i < end && bytes[i] == 0x23 { i += 1 }
+        while i < end && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
+        while end > i && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        if i == end { return .some(nil) }
+        for p in pragmaBytes where end - i >= p.count {
+            var match = true
+            for k in 0..<p.count {
+                var b = bytes[i + k]
+                if b >= 0x41 && b <= 0x5A { b += 0x20 }
+                if b != p[k] { match = false; break }
+            }
+            if match { return .some(nil) }
+        }
+        var t = String(decoding: bytes[i..<end], as: UTF8.self)
+        if bytes[end - 1] == 0x3A { t += " pass" }
+        return .some(t)
+    }
 
     static func isCode(_ text: String, parser: PythonParser) -> Bool {
-        var t = text.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
-        if t.isEmpty || pragmas.contains(where: { t.lowercased().hasPrefix($0) }) { return false }
-        if t.hasSuffix(":") { t += " pass" }
+        guard let t = candidate(text) else { return false }
+        return isCode(parsing: t, parser: parser)
+    }
+
+    static func isCode(parsing t: String, parser: PythonParser) -> Bool {
         guard let tree = try? parser.parse(t), !tree.hasSyntaxErrors else { return false }
-        let stmts = statements(of: tree.root)
+        let stmts = tree.root.namedChildren.filter { $0.symbol != Symbols.comment }
         guard !stmts.isEmpty else { return false }
         for s in stmts {
             switch s.symbol {
@@ -146,16 +215,28 @@ struct CommentedOutCodeChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        guard let parser = try? PythonParser() else { return }
-        let source = context.source
-        context.tree.forEachNode { n in
-            guard n.symbol == Symbols.comment else { return true }
-            let line = source.text(ofLine: n.start.line)
-            guard line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("#") else { return true }
-            if Self.isCode(n.text, parser: parser) {
-                for rule in rules { report(rule.finding(n)) }
+        let x = context.index
+        let source = x.source
+        let bytes = source.bytes
+        var parser: PythonParser? = nil  // made for the first comment worth parsing
+        for n in x.comments {
+            // Own-line: the first character of its line (after spaces and tabs) is a `#`.
+            let line = source.byteRange(ofLine: source.line(at: x.start(n)))
+            var j = line.lowerBound
+            while j < line.upperBound && (bytes[j] == 0x20 || bytes[j] == 0x09) { j += 1 }
+            guard j < line.upperBound, bytes[j] == 0x23 else { continue }
+            if j + 1 < line.upperBound && bytes[j + 1] >= 0x80 {
+                // A combining mark after the `#` would make another character: ask the string.
+                guard source.text(in: line).drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("#") else { continue }
             }
-            return true
+            let text: String?
+            if let ascii = Self.asciiCandidate(bytes[x.start(n)..<x.end(n)]) { text = ascii } else { text = Self.candidate(x.text(n)) }
+            guard let text else { continue }
+            if parser == nil { parser = try? PythonParser() }
+            guard let parser else { return }
+            if Self.isCode(parsing: text, parser: parser) {
+                for rule in rules { report(rule.finding(x, n)) }
+            }
         }
     }
 }
@@ -167,22 +248,30 @@ struct UnusedLoopVariableChecker: Checker {
     static let parameters: [String: String] = [:]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        context.tree.forEachNode { n in
-            guard n.symbol == Symbols.forStatement, let left = n.child(byField: "left"),
-                  let body = n.child(byField: "body") else { return true }
-            var names: [Node] = []
-            if left.symbol == Symbols.identifier { names = [left] } else {
-                left.forEachDescendant { d in
-                    if d.symbol == Symbols.identifier, d.parent?.symbol != Symbols.attribute, d.parent?.symbol != Symbols.subscriptNode {
-                        names.append(d)
+        let x = context.index
+        let symbols = x.symbol, next = x.next, parent = x.parent
+        let identifier = Symbols.identifier
+        let attribute = Symbols.attribute, subscriptS = Symbols.subscriptNode
+        for n in x.forStatements {
+            guard let left = x.firstNamedChild(n), let body = x.block(n) else { continue }
+            var names: [Int] = []
+            if symbols[left] == identifier { names = [left] } else {
+                var d = left
+                let e = Int(next[left])
+                while d < e {
+                    let s = symbols[d]
+                    if s == identifier {
+                        let p = Int(parent[d])
+                        if p < 0 || (symbols[p] != attribute && symbols[p] != subscriptS) { names.append(d) }
                     }
-                    return d.symbol != Symbols.attribute && d.symbol != Symbols.subscriptNode
+                    d = s == attribute || s == subscriptS ? Int(next[d]) : d + 1
                 }
             }
-            for id in names where !id.text.hasPrefix("_") && !LLM.uses(id.text, in: body) {
-                for rule in rules { report(rule.finding(id, ["name": id.text])) }
+            for id in names {
+                let text = x.text(id)
+                guard !text.hasPrefix("_") && !LLM.uses(x, id, in: body) else { continue }
+                for rule in rules { report(rule.finding(x, id, ["name": text])) }
             }
-            return true
         }
     }
 }
@@ -193,26 +282,32 @@ struct RangeLenChecker: Checker {
     static let parameters: [String: String] = [:]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        context.tree.forEachNode { n in
-            guard n.symbol == Symbols.forStatement, let left = n.child(byField: "left"), left.symbol == Symbols.identifier,
-                  let right = n.child(byField: "right"), right.symbol == Symbols.call,
-                  right.child(byField: "function")?.text == "range",
-                  let args = right.child(byField: "arguments")?.namedChildren, args.count == 1,
-                  args[0].symbol == Symbols.call, args[0].child(byField: "function")?.text == "len",
-                  let inner = args[0].child(byField: "arguments")?.namedChildren, inner.count == 1,
-                  let body = n.child(byField: "body") else { return true }
-            let seq = inner[0].text, index = left.text
+        let x = context.index
+        let symbols = x.symbol
+        let identifier = Symbols.identifier, call = Symbols.call
+        let subscriptS = Symbols.subscriptNode
+        for n in x.forStatements {
+            let parts = x.statements(n)  // left, right, body, else (comments left out)
+            guard parts.count >= 2, symbols[parts[0]] == identifier, symbols[parts[1]] == call else { continue }
+            let left = parts[0], right = parts[1]
+            let callParts = x.statements(right)  // function, arguments
+            guard let f = callParts.first, x.textIs(f, "range"), callParts.count >= 2 else { continue }
+            let args = x.namedChildren(callParts[1])
+            guard args.count == 1, symbols[args[0]] == call else { continue }
+            let lenParts = x.statements(args[0])
+            guard let g = lenParts.first, x.textIs(g, "len"), lenParts.count >= 2 else { continue }
+            let inner = x.namedChildren(lenParts[1])
+            guard inner.count == 1, let body = x.block(n) else { continue }
+            let seq = x.text(inner[0]), index = x.text(left)
             var indexed = false
-            body.forEachDescendant { d in
-                if indexed { return false }
-                if d.symbol == Symbols.subscriptNode, d.child(byField: "value")?.text == seq,
-                   d.children(byField: "subscript").count == 1, d.child(byField: "subscript")?.text == index {
+            for d in body..<Int(x.next[body]) where symbols[d] == subscriptS {
+                let kids = x.statements(d)  // value, then the subscripts
+                if let value = kids.first, x.text(value) == seq, kids.count == 2, x.text(kids[1]) == index {
                     indexed = true
+                    break
                 }
-                return true
             }
-            if indexed { for rule in rules { report(rule.finding(right, ["seq": seq, "index": index])) } }
-            return true
+            if indexed { for rule in rules { report(rule.finding(x, right, ["seq": seq, "index": index])) } }
         }
     }
 }
@@ -223,35 +318,39 @@ struct InconsistentReturnChecker: Checker {
     static let name = "inconsistent-return"
     static let parameters: [String: String] = [:]
 
+    static let exits: Set<String> = ["sys.exit", "exit", "quit", "os._exit", "os.abort"]
+
     /// Whether control never reaches the end of these statements.
-    static func endsAbruptly(_ stmts: [Node]) -> Bool {
-        guard let last = stmts.last.map(PyStatement.unwrap) else { return false }
-        switch last.symbol {
+    static func endsAbruptly(_ r: StatementReader, _ stmts: [Int]) -> Bool {
+        let x = r.x
+        guard let last = stmts.last.map(x.unwrap) else { return false }
+        switch x.sym(last) {
         case Symbols.returnStatement, Symbols.raiseStatement: return true
         case Symbols.expressionStatement:
-            guard let c = last.namedChild(at: 0), c.symbol == Symbols.call,
-                  let f = c.child(byField: "function")?.text else { return false }
-            return ["sys.exit", "exit", "quit", "os._exit", "os.abort"].contains(f)
+            guard let c = x.firstNamedChild(last), x.sym(c) == Symbols.call,
+                  let f = x.firstNamedChild(c) else { return false }
+            return exits.contains(x.text(f))
         case Symbols.ifStatement:
-            guard let e = PyStatement.elseClause(last) else { return false }
-            return endsAbruptly(statements(of: last.child(byField: "consequence")))
-                && PyStatement.elifs(last).allSatisfy { endsAbruptly(statements(of: PyStatement.clauseBlock($0))) }
-                && endsAbruptly(statements(of: PyStatement.clauseBlock(e)))
+            let p = r.parts(last)
+            guard let e = p.elseClause else { return false }
+            return endsAbruptly(r, x.statements(p.block))
+                && p.elifs.allSatisfy { endsAbruptly(r, r.clauseStatements($0)) }
+                && endsAbruptly(r, r.clauseStatements(e))
         case Symbols.whileStatement:
-            guard let c = last.child(byField: "condition")?.text, c == "True" || c == "1" else { return false }
-            return !breaks(last.child(byField: "body"))
+            guard let c = x.firstNamedChild(last), x.textIs(c, "True") || x.textIs(c, "1") else { return false }
+            return !breaks(x, x.block(last))
         case Symbols.withStatement:
-            return endsAbruptly(statements(of: last.child(byField: "body")))
+            return endsAbruptly(r, x.statements(x.block(last)))
         case Symbols.tryStatement:
-            if let f = PyStatement.finallyClause(last), endsAbruptly(statements(of: PyStatement.clauseBlock(f))) { return true }
-            let main = PyStatement.elseClause(last).map { statements(of: PyStatement.clauseBlock($0)) }
-                .flatMap { $0.isEmpty ? nil : $0 }
-            let bodyEnds = endsAbruptly(statements(of: last.child(byField: "body"))) || (main.map(endsAbruptly) ?? false)
-            return bodyEnds && PyStatement.handlers(last).allSatisfy { endsAbruptly(statements(of: PyStatement.clauseBlock($0))) }
+            let p = r.parts(last)
+            if let f = p.finallyClause, endsAbruptly(r, r.clauseStatements(f)) { return true }
+            let main = p.elseClause.map { r.clauseStatements($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            let bodyEnds = endsAbruptly(r, x.statements(p.block)) || (main.map { endsAbruptly(r, $0) } ?? false)
+            return bodyEnds && p.handlers.allSatisfy { endsAbruptly(r, r.clauseStatements($0)) }
         case Symbols.matchStatement:
-            let cases = PyStatement.cases(last)
-            guard let l = cases.last, PyStatement.isIrrefutable(l) else { return false }
-            return cases.allSatisfy { endsAbruptly(statements(of: PyStatement.clauseBlock($0))) }
+            let cases = r.cases(last)
+            guard let l = cases.last, r.isIrrefutable(l) else { return false }
+            return cases.allSatisfy { endsAbruptly(r, r.clauseStatements($0)) }
         default: return false
         }
     }
@@ -260,29 +359,34 @@ struct InconsistentReturnChecker: Checker {
     static let ownScopes = SymbolSet(named: ["for_statement", "while_statement", "function_definition", "class_definition", "lambda"])
 
     /// Whether a loop body has a `break` of its own (not in a nested loop or function).
-    static func breaks(_ body: Node?) -> Bool {
-        var found = false
-        body?.forEachDescendant { n in
-            if found { return false }
-            if n.symbol == Symbols.breakStatement { found = true }
-            return !Self.ownScopes.contains(n.symbol)
+    static func breaks(_ x: SyntaxIndex, _ body: Int?) -> Bool {
+        guard let body else { return false }
+        let symbols = x.symbol, next = x.next
+        let breakS = Symbols.breakStatement
+        var j = body
+        let e = Int(next[body])
+        while j < e {
+            let s = symbols[j]
+            if s == breakS { return true }
+            j = ownScopes.contains(s) ? Int(next[j]) : j + 1
         }
-        return found
+        return false
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        for fn in context.functions {
-            var returns: [Node] = []
-            var generator = false
-            FunctionCountsChecker.walkOwnBody(fn) { n in
-                if n.symbol == Symbols.returnStatement { returns.append(n) }
-                if n.kind == "yield" { generator = true }
+        let x = context.index
+        guard !x.functions.isEmpty else { return }
+        let facts = context.functionFacts.all
+        var reader: StatementReader? = nil
+        for (fn, f) in zip(x.functions, facts) {
+            guard !f.generator, f.valueReturn else { continue }
+            if !f.bareReturn {
+                if reader == nil { reader = StatementReader(x) }
+                guard !Self.endsAbruptly(reader!, x.statements(f.body)) else { continue }
             }
-            guard !generator, returns.contains(where: { $0.namedChildCount > 0 }) else { continue }
-            let bare = returns.contains { $0.namedChildCount == 0 }
-            guard bare || !Self.endsAbruptly(statements(of: fn.child(byField: "body"))) else { continue }
-            let name = fn.child(byField: "name")?.text ?? ""
-            for rule in rules { report(rule.finding(fn.start, fn.start, ["name": name])) }
+            let name = f.name.map { x.text($0) } ?? ""
+            let p = x.startPosition(fn)
+            for rule in rules { report(rule.finding(p, p, ["name": name])) }
         }
     }
 }

@@ -33,10 +33,6 @@ final class ByteLines {
     }
 }
 
-extension CheckContext {
-    var byteLines: ByteLines { shared(ByteLines.self) { ByteLines(source) } }
-}
-
 /// How pycodestyle sees the lines of a string literal that spans lines: its physical-line
 /// checks run on each line from the string's first up to the line before its last (the last is
 /// checked as an ordinary line), as "multiline" lines, where one long word (a URL) is allowed.
@@ -44,22 +40,21 @@ final class MultilineStrings {
     /// Lines checked as part of a multi-line string.
     let multiline: Set<Int>
 
-    init(_ tree: Tree) {
+    init(_ x: SyntaxIndex) {
         var lines = Set<Int>()
-        tree.forEachNode { node in
-            guard node.symbol == Symbols.string else { return true }
-            let s = node.start, e = node.end
-            if e.line > s.line { for l in s.line..<e.line { lines.insert(l) } }
-            return false
+        let next = x.next
+        let source = x.source
+        // The outermost strings (a string inside an f-string's braces is inside its string).
+        var outerEnd = 0
+        for i in x.strings where i >= outerEnd {
+            let s = source.line(at: x.start(i)), e = source.line(at: x.end(i))
+            if e > s { for l in s..<e { lines.insert(l) } }
+            outerEnd = Int(next[i])
         }
         multiline = lines
     }
 }
 
-
-extension CheckContext {
-    var multilineStrings: MultilineStrings { shared(MultilineStrings.self) { MultilineStrings(tree) } }
-}
 
 /// E999: the candidate is not valid Python (each syntax error, where it is).
 struct SyntaxErrorChecker: Checker {
@@ -88,6 +83,7 @@ struct LineLengthChecker: Checker {
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             let allowURLs = rule.bool("allow-urls") ?? true
+            let maxText = String(max)
             for (i, range) in lines.ranges.enumerated() {
                 // Quick exit: a line of at most `max` bytes has at most `max` characters.
                 guard range.count > max else { continue }
@@ -100,25 +96,31 @@ struct LineLengthChecker: Checker {
                 }
                 if allowURLs {
                     // pycodestyle: a comment `# <one long chunk>` (a URL), or one long chunk on a
-                    // line inside a multi-line string, may run long.
-                    var chunks: [Range<Int>] = []
+                    // line inside a multi-line string, may run long. (The line's first chunks, up
+                    // to three, as pycodestyle's `split()`: how many, the first, the last.)
+                    var chunkCount = 0
+                    var firstChunk = 0..<0, lastChunk = 0..<0
                     var j = line.lowerBound
-                    while j < line.upperBound && chunks.count < 3 {
+                    while j < line.upperBound && chunkCount < 3 {
                         while j < line.upperBound && (bytes[j] == 0x20 || bytes[j] == 0x09) { j += 1 }
                         let start = j
                         while j < line.upperBound && bytes[j] != 0x20 && bytes[j] != 0x09 { j += 1 }
-                        if j > start { chunks.append(start..<j) }
+                        if j > start {
+                            if chunkCount == 0 { firstChunk = start..<j }
+                            lastChunk = start..<j
+                            chunkCount += 1
+                        }
                     }
-                    let isHash = chunks.count == 2 && chunks[0].count == 1 && bytes[chunks[0].lowerBound] == 0x23
+                    let isHash = chunkCount == 2 && firstChunk.count == 1 && bytes[firstChunk.lowerBound] == 0x23
                     // (Which lines lie in multi-line strings is worked out only for a long line.)
-                    if (chunks.count == 1 && context.multilineStrings.multiline.contains(i + 1)) || isHash,
-                       length - lines.characters(chunks.last!) < max - 7 {
+                    if (chunkCount == 1 && context.multilineStrings.multiline.contains(i + 1)) || isHash,
+                       length - lines.characters(lastChunk) < max - 7 {
                         continue
                     }
                 }
                 report(rule.finding(SourcePosition(line: i + 1, column: max + 1, offset: 0),
                                     SourcePosition(line: i + 1, column: length + 1, offset: 0),
-                                    ["length": String(length), "max": String(max)]))
+                                    ["length": String(length), "max": maxText]))
             }
         }
     }
@@ -208,21 +210,52 @@ struct InvalidEscapeChecker: Checker {
     static let validBytes: Set<UInt8> = Set("\n\r\\'\"abfnrtv01234567x".utf8)
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let bytes = context.source.bytes
+        let x = context.index
+        let bytes = x.source.bytes
+        let symbols = x.symbol, next = x.next
+        let content = Symbols.stringContent
         var found: [(SourcePosition, SourcePosition, String)] = []
-        context.tree.forEachNode { node in
-            guard node.symbol == Symbols.string else { return true }
-            let prefix = node.child(at: 0).map { String($0.text.prefix { $0 != "\"" && $0 != "'" }).lowercased() } ?? ""
-            if prefix.contains("r") { return true }
-            let valid = prefix.contains("b") ? Self.validBytes : Self.valid
-            for part in node.children where part.symbol == Symbols.stringContent {
-                let r = part.byteRange
+        for n in x.strings {
+            // No backslash in the string, nothing to report (the quick answer for most).
+            var hasBackslash = false
+            for i in x.start(n)..<x.end(n) where bytes[i] == 0x5C { hasBackslash = true; break }
+            guard hasBackslash else { continue }
+            // The prefix: the first child's text up to a quote, lowercased.
+            var raw = false, isBytes = false
+            if n + 1 < Int(next[n]) {
+                let first = n + 1
+                var ascii = true
+                var i = x.start(first)
+                while i < x.end(first) {
+                    let b = bytes[i]
+                    if b == 0x22 || b == 0x27 {
+                        if i + 1 < x.end(first) && bytes[i + 1] >= 0x80 { ascii = false }
+                        break
+                    }
+                    if b >= 0x80 { ascii = false; break }
+                    if b == 0x72 || b == 0x52 { raw = true }
+                    if b == 0x62 || b == 0x42 { isBytes = true }
+                    i += 1
+                }
+                if !ascii {
+                    let prefix = String(x.text(first).prefix { $0 != "\"" && $0 != "'" }).lowercased()
+                    raw = prefix.contains("r")
+                    isBytes = prefix.contains("b")
+                }
+            }
+            if raw { continue }
+            let valid = isBytes ? Self.validBytes : Self.valid
+            var part = n + 1
+            while part < Int(next[n]) {
+                defer { part = Int(next[part]) }
+                guard symbols[part] == content else { continue }
+                let r = x.start(part)..<x.end(part)
                 var i = r.lowerBound
                 while i < r.upperBound {
                     if bytes[i] == 0x5C {  // "\"
                         if i + 1 < r.upperBound, !valid.contains(bytes[i + 1]) {
                             let ch = String(decoding: bytes[(i + 1)..<min(i + 2, r.upperBound)], as: UTF8.self)
-                            found.append((context.source.position(at: i), context.source.position(at: i + 2), ch))
+                            found.append((x.source.position(at: i), x.source.position(at: i + 2), ch))
                         }
                         i += 2
                         continue
@@ -230,7 +263,6 @@ struct InvalidEscapeChecker: Checker {
                     i += 1
                 }
             }
-            return true
         }
         for rule in rules {
             for (s, e, ch) in found { report(rule.finding(s, e, ["char": ch])) }

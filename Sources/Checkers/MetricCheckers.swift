@@ -8,34 +8,15 @@ let metricCheckers: [any Checker.Type] = [
     FunctionCountsChecker.self, NestingDepthChecker.self,
 ]
 
-/// Every function and class definition (nested ones included), found in one walk.
-final class DefinitionsBox {
-    var functions: [Node] = []
-    var classes: [Node] = []
-    init(_ tree: Tree) {
-        tree.forEachNode { node in
-            if node.symbol == CheckerSymbols.functionDefinition {
-                functions.append(node)
-            } else if node.symbol == CheckerSymbols.classDefinition {
-                classes.append(node)
-            }
-            return true
-        }
-    }
-}
-
-extension CheckContext {
-    /// Every `def` of the candidate, in order, found once (with the classes, in one walk) for all
-    /// the checkers that need them.
-    var functions: [Node] { shared(DefinitionsBox.self) { DefinitionsBox(tree) }.functions }
-    /// Every `class` of the candidate, in order.
-    var classes: [Node] { shared(DefinitionsBox.self) { DefinitionsBox(tree) }.classes }
-}
-
 enum CheckerSymbols {
     static let functionDefinition = Symbols.named("function_definition")
     static let classDefinition = Symbols.named("class_definition")
     static let lambda = Symbols.named("lambda")
+    static let yieldNamed = Symbols.named("yield")
+    static let yieldKeyword = Symbols.anonymous("yield")
+    static let parameters = Symbols.named("parameters")
+    static let ifClause = Symbols.named("if_clause")
+    static let caseClauseBody = Symbols.block
 }
 
 /// Functions longer than `max` lines, from the `def` line to the last line of the body (the
@@ -45,16 +26,29 @@ struct FunctionLengthChecker: Checker {
     static let parameters = ["max": "most lines a function may span"]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = context.functions
+        let x = context.index
+        let fns = x.functions
+        guard !fns.isEmpty else { return }
+        let source = x.source
+        let decorated = Symbols.decoratedDefinition
+        // Per function: its first line (the decorators' when it has some) and where it ends.
+        var spans: [(start: Int, end: SourcePosition)] = []
+        spans.reserveCapacity(fns.count)
+        for fn in fns {
+            var first = x.start(fn)
+            if let p = x.parentOf(fn), x.sym(p) == decorated { first = x.start(p) }
+            let startLine = source.line(at: first)
+            var end = x.endPosition(fn)
+            if end.column == 1 && end.line > startLine { end.line -= 1 }
+            spans.append((startLine, end))
+        }
         for rule in rules {
             guard let max = rule.int("max") else { continue }
-            for fn in fns {
-                let start = fn.parent?.symbol == Symbols.decoratedDefinition ? fn.parent!.start : fn.start
-                var end = fn.end
-                if end.column == 1 && end.line > start.line { end.line -= 1 }
-                let length = end.line - start.line + 1
-                guard length > max, let name = fn.child(byField: "name") else { continue }
-                var f = rule.finding(name, ["name": name.text, "length": String(length), "max": String(max)])
+            for (k, fn) in fns.enumerated() {
+                let (startLine, end) = spans[k]
+                let length = end.line - startLine + 1
+                guard length > max, let name = x.name(fn) else { continue }
+                var f = rule.finding(x, name, ["name": x.text(name), "length": String(length), "max": String(max)])
                 f.bodyEnd = Location(end)
                 report(f)
             }
@@ -71,29 +65,33 @@ struct CommentDensityChecker: Checker {
     static let parameters = ["min": "least comment lines per code line"]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        var commentLines = Set<Int>()
-        context.tree.forEachNode { node in
-            if node.symbol == Symbols.comment { commentLines.insert(node.start.line) }
-            return true
+        let x = context.index
+        let source = x.source
+        let first = context.firstModelLine
+        // Which lines hold a comment (from the first model line on), and how many do.
+        var isCommentLine = [Bool](repeating: false, count: source.lineStarts.count + 2)
+        var commentLineCount = 0
+        for i in x.comments {
+            let line = source.line(at: x.start(i))
+            if line >= first && !isCommentLine[line] { isCommentLine[line] = true; commentLineCount += 1 }
         }
-        commentLines = commentLines.filter { $0 >= context.firstModelLine }
         var codeLines = 0
         let lines = context.byteLines
-        for (i, range) in lines.ranges.enumerated() where i + 1 >= context.firstModelLine {
+        for (i, range) in lines.ranges.enumerated() where i + 1 >= first {
             var j = range.lowerBound
             while j < range.upperBound && (lines.bytes[j] == 0x20 || lines.bytes[j] == 0x09) { j += 1 }
             if j == range.upperBound { continue }
-            if lines.bytes[j] == 0x23 && commentLines.contains(i + 1) { continue }
+            if lines.bytes[j] == 0x23 && isCommentLine[i + 1] { continue }
             codeLines += 1
         }
         guard codeLines > 0 else { return }
-        let density = Double(commentLines.count) / Double(codeLines)
+        let density = Double(commentLineCount) / Double(codeLines)
         for rule in rules {
             guard let least = rule.double("min"), density < least else { continue }
             let line = Swift.min(context.firstModelLine, lines.ranges.count)
             let p = SourcePosition(line: line, column: 1, offset: lines.ranges[line - 1].lowerBound)
             report(rule.finding(p, p, ["density": String(format2(density)), "min": String(least),
-                                       "comments": String(commentLines.count), "code": String(codeLines)]))
+                                       "comments": String(commentLineCount), "code": String(codeLines)]))
         }
     }
 }
@@ -103,67 +101,225 @@ func format2(_ x: Double) -> String {
     return String(r)
 }
 
-/// The statements of a block (its named children, comments left out), or of a clause's block.
-func statements(of block: Node?) -> [Node] {
-    guard let block else { return [] }
-    return block.namedChildren.filter { $0.symbol != Symbols.comment }
+/// The parts of a compound statement or clause, found in one pass over its children: its
+/// block (`body` or `consequence`), `elif`s, first `else`, `except` handlers, first `finally`.
+struct StatementParts {
+    var block: Int? = nil
+    var elseClause: Int? = nil
+    var finallyClause: Int? = nil
+    var elifs: [Int] = []
+    var handlers: [Int] = []
 }
 
-/// A statement's parts as Python's AST has them, for the metric checkers.
-enum PyStatement {
-    /// The definition under a `decorated_definition`, else the node.
-    static func unwrap(_ node: Node) -> Node {
-        node.symbol == Symbols.decoratedDefinition ? (node.child(byField: "definition") ?? node) : node
+/// Python-AST views of indexed statements, for the metric checkers.
+struct StatementReader {
+    let x: SyntaxIndex
+    let symbols: [UInt16]
+    let next: [Int32]
+    let block = Symbols.block, elif = Symbols.elifClause, elseS = Symbols.elseClause
+    let except = Symbols.exceptClause, exceptGroup = Symbols.exceptGroupClause
+    let finally = Symbols.finallyClause, caseClause = Symbols.caseClause
+    let ifS = Symbols.ifStatement, forS = Symbols.forStatement, whileS = Symbols.whileStatement
+    let withS = Symbols.withStatement, matchS = Symbols.matchStatement, tryS = Symbols.tryStatement
+    let defS = Symbols.functionDefinition, classS = Symbols.classDefinition
+    let returnS = Symbols.returnStatement, raiseS = Symbols.raiseStatement
+
+    init(_ x: SyntaxIndex) {
+        self.x = x
+        symbols = x.symbol
+        next = x.next
     }
 
-    /// The block of a clause (`else`, `elif`, `except`, `finally`, `case`).
-    static func clauseBlock(_ clause: Node) -> Node? {
-        clause.child(byField: "body") ?? clause.child(byField: "consequence")
-            ?? clause.namedChildren.last { $0.symbol == Symbols.block }
+    func parts(_ i: Int) -> StatementParts {
+        var p = StatementParts()
+        var j = i + 1
+        let e = Int(next[i])
+        while j < e {
+            let k = symbols[j]
+            if k == block { if p.block == nil { p.block = j } }
+            else if k == elif { p.elifs.append(j) }
+            else if k == elseS { if p.elseClause == nil { p.elseClause = j } }
+            else if k == except || k == exceptGroup { p.handlers.append(j) }
+            else if k == finally { if p.finallyClause == nil { p.finallyClause = j } }
+            j = Int(next[j])
+        }
+        return p
     }
 
-    /// The `else` clause of a `for`, `while` or `try`, or of an `if` (nil for none).
-    static func elseClause(_ node: Node) -> Node? {
-        node.namedChildren.first { $0.symbol == Symbols.elseClause }
+    /// The statements of a clause's block.
+    func clauseStatements(_ clause: Int?) -> [Int] {
+        guard let clause else { return [] }
+        return x.statements(x.block(clause))
     }
 
-    static func elifs(_ node: Node) -> [Node] { node.namedChildren.filter { $0.symbol == Symbols.elifClause } }
-
-    static func handlers(_ node: Node) -> [Node] {
-        node.namedChildren.filter { $0.symbol == Symbols.exceptClause || $0.symbol == Symbols.exceptGroupClause }
-    }
-
-    static func finallyClause(_ node: Node) -> Node? { node.namedChildren.first { $0.symbol == Symbols.finallyClause } }
-
-    static func cases(_ match: Node) -> [Node] {
-        (match.child(byField: "body")?.namedChildren ?? match.namedChildren).filter { $0.symbol == Symbols.caseClause }
+    /// The `case` clauses of a `match` (in its block).
+    func cases(_ match: Int) -> [Int] {
+        let holder = x.block(match) ?? match
+        var out: [Int] = []
+        var j = holder + 1
+        let e = Int(next[holder])
+        while j < e {
+            if symbols[j] == caseClause { out.append(j) }
+            j = Int(next[j])
+        }
+        return out
     }
 
     /// Whether a `case` always matches: no guard, and a wildcard or capture pattern (or an `as`
     /// or `|` pattern around one), as Ruff's `is_irrefutable`.
-    static func isIrrefutable(_ clause: Node) -> Bool {
-        if clause.child(byField: "guard") != nil { return false }
-        let patterns = clause.namedChildren.filter { $0.symbol == Symbols.casePattern }
+    func isIrrefutable(_ clause: Int) -> Bool {
+        if x.firstChild(clause, CheckerSymbols.ifClause) != nil { return false }
+        var patterns: [Int] = []
+        for c in x.namedChildren(clause) where symbols[c] == Symbols.casePattern { patterns.append(c) }
         guard patterns.count == 1 else { return false }
         return irrefutablePattern(patterns[0])
     }
 
-    static func irrefutablePattern(_ p: Node) -> Bool {
-        let kids = p.namedChildren.filter { $0.symbol != Symbols.comment }
-        if p.symbol == Symbols.casePattern {
-            if kids.isEmpty { return p.text == "_" }
+    func irrefutablePattern(_ p: Int) -> Bool {
+        let kids = x.statements(p)  // the named children, comments left out
+        if symbols[p] == Symbols.casePattern {
+            if kids.isEmpty { return x.textIs(p, "_") }
             guard kids.count == 1 else { return false }
             return irrefutablePattern(kids[0])
         }
-        switch p.symbol {
+        switch symbols[p] {
         case Symbols.dottedName: return kids.count == 1
         case Symbols.identifier: return true
         case Symbols.asPattern: return kids.first.map(irrefutablePattern) ?? false
         case Symbols.unionPattern:
-            return p.text.split(separator: "|").contains { $0.trimmingCharacters(in: .whitespaces) == "_" }
+            return x.text(p).split(separator: "|").contains { $0.trimmingCharacters(in: .whitespaces) == "_" }
                 || kids.contains(where: irrefutablePattern)
         default: return false
         }
+    }
+
+    /// McCabe complexity (`m`), Ruff's branches (`b`) and statements (`s`) of some statements,
+    /// in one pass (see `McCabeChecker` and `FunctionCountsChecker` for what each counts).
+    func metrics(_ stmts: [Int]) -> (m: Int, b: Int, s: Int) {
+        var m = 0, b = 0, s = 0
+        for raw in stmts {
+            let st = x.unwrap(raw)
+            let k = symbols[st]
+            if k == ifS {
+                let p = parts(st)
+                let c = metrics(x.statements(p.block))
+                m += 1 + c.m; b += 1 + c.b; s += 1 + c.s
+                for e in p.elifs {
+                    let c = metrics(clauseStatements(e))
+                    m += 1 + c.m; b += 1 + c.b; s += 1 + c.s
+                }
+                if let e = p.elseClause {
+                    let c = metrics(clauseStatements(e))
+                    m += c.m; b += 1 + c.b; s += 1 + c.s
+                }
+            } else if k == forS || k == whileS {
+                let p = parts(st)
+                let c = metrics(x.statements(p.block))
+                m += 1 + c.m; b += 1 + c.b; s += (k == whileS ? 1 : 0) + c.s
+                if let e = p.elseClause {
+                    let c = metrics(clauseStatements(e))
+                    m += c.m; b += 1 + c.b; s += c.s
+                }
+            } else if k == withS {
+                let c = metrics(x.statements(x.block(st)))
+                m += c.m; b += c.b; s += 1 + c.s
+            } else if k == matchS {
+                let cases = cases(st)
+                s += 1
+                for clause in cases {
+                    let c = metrics(clauseStatements(clause))
+                    m += 1 + c.m; b += 1 + c.b; s += 1 + c.s
+                }
+                if let last = cases.last, isIrrefutable(last) { m -= 1 }
+            } else if k == tryS {
+                let p = parts(st)
+                let c = metrics(x.statements(p.block))
+                m += c.m; b += c.b; s += 1 + c.s
+                if let e = p.elseClause {
+                    let c = metrics(clauseStatements(e))
+                    m += 1 + c.m; b += 1 + c.b; s += 1 + c.s
+                }
+                if let f = p.finallyClause {
+                    let c = metrics(clauseStatements(f))
+                    m += c.m; b += 1 + c.b; s += 2 + c.s
+                }
+                if p.handlers.count > 1 { s += 1 }
+                for h in p.handlers {
+                    let c = metrics(clauseStatements(h))
+                    m += 1 + c.m; b += 1 + c.b; s += 1 + c.s
+                }
+            } else if k == defS {
+                let c = metrics(x.statements(x.block(st)))
+                m += 1 + c.m; s += 1 + c.s  // a nested function's branches are its own
+            } else if k == classS {
+                let c = metrics(x.statements(x.block(st)))
+                m += c.m; s += 1  // a class body's statements are not the function's
+            } else if k == returnS {
+                // no statement
+            } else {
+                s += 1
+            }
+        }
+        return (m, b, s)
+    }
+}
+
+/// What the metric checkers and the inconsistent-return checker measure of each `def`
+/// (parallel to `SyntaxIndex.functions`), worked out once per candidate.
+final class FunctionFacts {
+    struct Facts {
+        var name: Int? = nil
+        var body: Int? = nil
+        /// McCabe complexity (1 for the function itself).
+        var complexity = 1
+        var branches = 0
+        var statements = 0
+        /// The `return`s of the function's own body (not of nested functions, classes, lambdas).
+        var returns = 0
+        var valueReturn = false
+        var bareReturn = false
+        /// Whether its own body has a `yield`.
+        var generator = false
+    }
+    let all: [Facts]
+
+    init(_ x: SyntaxIndex) {
+        let reader = StatementReader(x)
+        let symbols = x.symbol, next = x.next, named = x.named
+        let def = Symbols.functionDefinition, cls = Symbols.classDefinition, lambda = CheckerSymbols.lambda
+        let ret = Symbols.returnStatement, yieldNamed = CheckerSymbols.yieldNamed, yieldKeyword = CheckerSymbols.yieldKeyword
+        var all: [Facts] = []
+        all.reserveCapacity(x.functions.count)
+        for fn in x.functions {
+            var f = Facts()
+            f.name = x.name(fn)
+            f.body = x.block(fn)
+            if let body = f.body {
+                let c = reader.metrics(x.statements(body))
+                f.complexity = 1 + c.m
+                f.branches = c.b
+                f.statements = c.s
+                // The body's nodes, not entering nested functions, classes and lambdas.
+                var j = body + 1
+                let e = Int(next[body])
+                while j < e {
+                    let s = symbols[j]
+                    if s == ret {
+                        f.returns += 1
+                        var valued = false
+                        var k = j + 1
+                        let ke = Int(next[j])
+                        while k < ke { if named[k] { valued = true; break }; k = Int(next[k]) }
+                        if valued { f.valueReturn = true } else { f.bareReturn = true }
+                    } else if s == yieldNamed || s == yieldKeyword {
+                        f.generator = true
+                    }
+                    j = s == def || s == cls || s == lambda ? Int(next[j]) : j + 1
+                }
+            }
+            all.append(f)
+        }
+        self.all = all
     }
 }
 
@@ -177,50 +333,17 @@ struct McCabeChecker: Checker {
     static let name = "mccabe"
     static let parameters = ["max": "most complexity allowed"]
 
-    static func complexity(_ stmts: [Node]) -> Int {
-        var c = 0
-        for raw in stmts {
-            let s = PyStatement.unwrap(raw)
-            switch s.symbol {
-            case Symbols.ifStatement:
-                c += 1 + complexity(statements(of: s.child(byField: "consequence")))
-                for e in PyStatement.elifs(s) { c += 1 + complexity(statements(of: PyStatement.clauseBlock(e))) }
-                if let e = PyStatement.elseClause(s) { c += complexity(statements(of: PyStatement.clauseBlock(e))) }
-            case Symbols.forStatement, Symbols.whileStatement:
-                c += 1 + complexity(statements(of: s.child(byField: "body")))
-                if let e = PyStatement.elseClause(s) { c += complexity(statements(of: PyStatement.clauseBlock(e))) }
-            case Symbols.withStatement:
-                c += complexity(statements(of: s.child(byField: "body")))
-            case Symbols.matchStatement:
-                let cases = PyStatement.cases(s)
-                for k in cases { c += 1 + complexity(statements(of: PyStatement.clauseBlock(k))) }
-                if let last = cases.last, PyStatement.isIrrefutable(last) { c -= 1 }
-            case Symbols.tryStatement:
-                c += complexity(statements(of: s.child(byField: "body")))
-                if let e = PyStatement.elseClause(s) { c += 1 + complexity(statements(of: PyStatement.clauseBlock(e))) }
-                if let f = PyStatement.finallyClause(s) { c += complexity(statements(of: PyStatement.clauseBlock(f))) }
-                for h in PyStatement.handlers(s) { c += 1 + complexity(statements(of: PyStatement.clauseBlock(h))) }
-            case Symbols.functionDefinition:
-                c += 1 + complexity(statements(of: s.child(byField: "body")))
-            case Symbols.classDefinition:
-                c += complexity(statements(of: s.child(byField: "body")))
-            default:
-                break
-            }
-        }
-        return c
-    }
-
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = context.functions
-        let scores = fns.map { 1 + Self.complexity(statements(of: $0.child(byField: "body"))) }
+        let x = context.index
+        guard !x.functions.isEmpty else { return }
+        let facts = context.functionFacts.all
         for rule in rules {
             guard let max = rule.int("max") else { continue }
-            for (fn, c) in zip(fns, scores) where c > max {
-                guard let name = fn.child(byField: "name") else { continue }
-                var f = rule.finding(name, ["name": name.text, "complexity": String(c), "max": String(max)])
-                f.bodyEnd = Location(fn.end)
-                report(f)
+            for (fn, f) in zip(x.functions, facts) where f.complexity > max {
+                guard let name = f.name else { continue }
+                var finding = rule.finding(x, name, ["name": x.text(name), "complexity": String(f.complexity), "max": String(max)])
+                finding.bodyEnd = Location(x.endPosition(fn))
+                report(finding)
             }
         }
     }
@@ -229,6 +352,15 @@ struct McCabeChecker: Checker {
 /// Pylint's per-function counts as Ruff computes them (PLR0911, PLR0912, PLR0913, PLR0915):
 /// `count` is `returns`, `branches`, `arguments` or `statements`, reported above `max` at the
 /// function's name.
+///
+/// Ruff's `num_branches`: `if` 1 (+1 per `elif` and `else`), `for`/`while` 1 (+1 for `else`),
+/// each `except` 1, `try`'s `else` and `finally` 1 each, each `case` 1; `with` bodies count;
+/// nested functions and classes do not.
+///
+/// Ruff's `num_statements` (after Pylint): every statement 1, `return` 0; `if` 1 (+1 per
+/// `elif`/`else`); `for` 0 and `while` 1 (bodies and `else` bodies count); `with` 1; `match`
+/// 1 (+1 per case); `try` 1, `else` +1, `finally` +2, +1 when there are several handlers,
+/// +1 per handler; nested `def` 1 plus its body; nested `class` 1 (its body does not count).
 struct FunctionCountsChecker: Checker {
     static let name = "function-counts"
     static let parameters = [
@@ -236,167 +368,102 @@ struct FunctionCountsChecker: Checker {
         "dummy-variable-rgx": "arguments: names that do not count",
     ]
 
-    static func count(_ what: String, in fn: Node, dummy: NSRegularExpression? = nil) -> Int? {
-        let body = statements(of: fn.child(byField: "body"))
-        switch what {
-        case "arguments": return arguments(fn, dummy: dummy)
-        case "returns":
-            var n = 0
-            walkOwnBody(fn) { if $0.symbol == Symbols.returnStatement { n += 1 } }
-            return n
-        case "branches": return branches(body)
-        case "statements": return statementCount(body)
-        default: return 0
-        }
-    }
-
-    /// Ruff's `num_branches`: `if` 1 (+1 per `elif` and `else`), `for`/`while` 1 (+1 for `else`),
-    /// each `except` 1, `try`'s `else` and `finally` 1 each, each `case` 1; `with` bodies count;
-    /// nested functions and classes do not.
-    static func branches(_ stmts: [Node]) -> Int {
-        var n = 0
-        for raw in stmts {
-            let s = PyStatement.unwrap(raw)
-            switch s.symbol {
-            case Symbols.ifStatement:
-                n += 1 + branches(statements(of: s.child(byField: "consequence")))
-                for e in PyStatement.elifs(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
-                if let e = PyStatement.elseClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
-            case Symbols.matchStatement:
-                for k in PyStatement.cases(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(k))) }
-            case Symbols.withStatement:
-                n += branches(statements(of: s.child(byField: "body")))
-            case Symbols.forStatement, Symbols.whileStatement:
-                n += 1 + branches(statements(of: s.child(byField: "body")))
-                if let e = PyStatement.elseClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
-            case Symbols.tryStatement:
-                n += branches(statements(of: s.child(byField: "body")))
-                if let e = PyStatement.elseClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(e))) }
-                if let f = PyStatement.finallyClause(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(f))) }
-                for h in PyStatement.handlers(s) { n += 1 + branches(statements(of: PyStatement.clauseBlock(h))) }
-            default: break
-            }
-        }
-        return n
-    }
-
-    /// Ruff's `num_statements` (after Pylint): every statement 1, `return` 0; `if` 1 (+1 per
-    /// `elif`/`else`); `for` 0 and `while` 1 (bodies and `else` bodies count); `with` 1; `match`
-    /// 1 (+1 per case); `try` 1, `else` +1, `finally` +2, +1 when there are several handlers,
-    /// +1 per handler; nested `def` 1 plus its body; nested `class` 1 (its body does not count).
-    static func statementCount(_ stmts: [Node]) -> Int {
-        var n = 0
-        for raw in stmts {
-            let s = PyStatement.unwrap(raw)
-            switch s.symbol {
-            case Symbols.ifStatement:
-                n += 1 + statementCount(statements(of: s.child(byField: "consequence")))
-                for e in PyStatement.elifs(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(e))) }
-                if let e = PyStatement.elseClause(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(e))) }
-            case Symbols.forStatement, Symbols.whileStatement:
-                n += (s.symbol == Symbols.whileStatement ? 1 : 0) + statementCount(statements(of: s.child(byField: "body")))
-                if let e = PyStatement.elseClause(s) { n += statementCount(statements(of: PyStatement.clauseBlock(e))) }
-            case Symbols.withStatement:
-                n += 1 + statementCount(statements(of: s.child(byField: "body")))
-            case Symbols.matchStatement:
-                n += 1
-                for k in PyStatement.cases(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(k))) }
-            case Symbols.tryStatement:
-                n += 1 + statementCount(statements(of: s.child(byField: "body")))
-                if let e = PyStatement.elseClause(s) { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(e))) }
-                if let f = PyStatement.finallyClause(s) { n += 2 + statementCount(statements(of: PyStatement.clauseBlock(f))) }
-                let handlers = PyStatement.handlers(s)
-                if handlers.count > 1 { n += 1 }
-                for h in handlers { n += 1 + statementCount(statements(of: PyStatement.clauseBlock(h))) }
-            case Symbols.functionDefinition:
-                n += 1 + statementCount(statements(of: s.child(byField: "body")))
-            case Symbols.returnStatement:
-                break
-            default:
-                n += 1
-            }
-        }
-        return n
-    }
-
     static let defaultDummy = try! NSRegularExpression(pattern: "^(?:_+|_+[a-zA-Z0-9_]*[a-zA-Z0-9]+?)$")
+
+    /// `defaultDummy`'s answer, on the bytes: `_` then word characters (ASCII), all of them
+    /// underscores or the last a letter or digit.
+    static func isDefaultDummy(_ name: String) -> Bool {
+        var first = true, allUnderscores = true
+        var last: UInt8 = 0
+        for c in name.utf8 {
+            if first { guard c == 0x5F else { return false }; first = false }
+            let alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+            guard alnum || c == 0x5F else { return false }
+            if c != 0x5F { allUnderscores = false }
+            last = c
+        }
+        if first { return false }
+        return allUnderscores || last != 0x5F
+    }
 
     /// Ruff's PLR0913 count: positional-only, ordinary and keyword-only parameters (not `*args`,
     /// `**kwargs`), less those matching the dummy-variable pattern, less a method's first
     /// parameter (`self`, `cls`) unless it is a `@staticmethod`. `nil` for `@overload` and
     /// `@override` functions, which Ruff skips.
-    static func arguments(_ fn: Node, dummy: NSRegularExpression?) -> Int? {
-        let decorators = fn.parent?.symbol == Symbols.decoratedDefinition
-            ? fn.parent!.namedChildren.filter { $0.symbol == Symbols.decorator }.map {
-                $0.text.dropFirst().trimmingCharacters(in: .whitespaces)
-            } : []
-        let last = decorators.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
+    static func arguments(_ x: SyntaxIndex, _ fn: Int, dummy: NSRegularExpression?) -> Int? {
+        var last: [String] = []
+        if let p = x.parentOf(fn), x.sym(p) == Symbols.decoratedDefinition {
+            for d in x.namedChildren(p) where x.sym(d) == Symbols.decorator {
+                let t = x.text(d).dropFirst().trimmingCharacters(in: .whitespaces)
+                last.append(t.split(separator: ".").last.map(String.init) ?? t)
+            }
+        }
         if last.contains("overload") || last.contains("override") { return nil }
-        guard let params = fn.child(byField: "parameters") else { return 0 }
-        let rx = dummy ?? defaultDummy
+        guard let params = x.firstChild(fn, CheckerSymbols.parameters) else { return 0 }
+        func isDummy(_ name: String) -> Bool {
+            if let dummy { return dummy.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil }
+            return isDefaultDummy(name)
+        }
         var names: [String] = []
         var positional = 0
         var seenStar = false
-        for p in params.namedChildren {
+        for p in x.namedChildren(params) {
             let name: String
-            switch p.symbol {
-            case Symbols.identifier: name = p.text
+            switch x.sym(p) {
+            case Symbols.identifier: name = x.text(p)
             case Symbols.typedParameter:
-                guard let id = p.namedChildren.first(where: { $0.symbol == Symbols.identifier }) else { continue }
-                name = id.text
+                guard let id = x.firstChild(p, Symbols.identifier) else { continue }
+                name = x.text(id)
             case Symbols.defaultParameter, Symbols.typedDefaultParameter:
-                guard let id = p.child(byField: "name") else { continue }
-                name = id.text
+                guard let id = x.firstNamedChild(p) else { continue }
+                name = x.text(id)
             case Symbols.listSplatPattern, Symbols.keywordSeparator: seenStar = true; continue
             default: continue
             }
             if !seenStar { positional += 1 }
             names.append(name)
         }
-        var count = names.filter {
-            rx.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) == nil
-        }.count
-        if isMethod(fn), !last.contains("staticmethod"), positional > 0,
-           let first = names.first, rx.firstMatch(in: first, range: NSRange(first.startIndex..., in: first)) == nil {
+        var count = names.filter { !isDummy($0) }.count
+        if isMethod(x, fn), !last.contains("staticmethod"), positional > 0, let first = names.first, !isDummy(first) {
             count -= 1
         }
         return count
     }
 
     /// Whether a function is defined in a class's body (directly, or under `if`/`try`/… there).
-    static func isMethod(_ fn: Node) -> Bool {
-        var p = fn.parent
+    static func isMethod(_ x: SyntaxIndex, _ fn: Int) -> Bool {
+        var p = x.parentOf(fn)
         while let n = p {
-            switch n.kind {
-            case "class_definition": return true
-            case "function_definition", "lambda", "module": return false
-            default: p = n.parent
+            switch x.sym(n) {
+            case Symbols.classDefinition: return true
+            case Symbols.functionDefinition, CheckerSymbols.lambda, Symbols.module: return false
+            default: p = x.parentOf(n)
             }
         }
         return false
     }
 
-    /// Visits the nodes of a function's body, not entering nested functions or classes.
-    static func walkOwnBody(_ fn: Node, _ visit: (Node) -> Void) {
-        guard let body = fn.child(byField: "body") else { return }
-        body.forEachDescendant { node in
-            visit(node)
-            return node.symbol != Symbols.functionDefinition && node.symbol != Symbols.classDefinition && node.symbol != Symbols.lambda
-        }
-    }
-
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let fns = context.functions
+        let x = context.index
+        guard !x.functions.isEmpty else { return }
+        let facts = context.functionFacts.all
         for rule in rules {
             guard let max = rule.int("max"), let what = rule.string("count") else { continue }
-            let dummy = rule.regex("dummy-variable-rgx")
-            for fn in fns {
-                guard let c = Self.count(what, in: fn, dummy: dummy), c > max,
-                      let name = fn.child(byField: "name") else { continue }
-                var f = rule.finding(name, ["name": name.text, "count": String(c), "max": String(max)])
+            let dummy = what == "arguments" ? rule.regex("dummy-variable-rgx") : nil
+            for (fn, f) in zip(x.functions, facts) {
+                let c: Int?
+                switch what {
+                case "arguments": c = Self.arguments(x, fn, dummy: dummy)
+                case "returns": c = f.returns
+                case "branches": c = f.branches
+                case "statements": c = f.statements
+                default: c = 0
+                }
+                guard let c, c > max, let name = f.name else { continue }
+                var finding = rule.finding(x, name, ["name": x.text(name), "count": String(c), "max": String(max)])
                 // The arguments are the signature's (often the prompt's); the rest is the body's.
-                if what != "arguments" { f.bodyEnd = Location(fn.end) }
-                report(f)
+                if what != "arguments" { finding.bodyEnd = Location(x.endPosition(fn)) }
+                report(finding)
             }
         }
     }
@@ -416,20 +483,21 @@ struct NestingDepthChecker: Checker {
 
     /// The node Pylint's AST would give as a block statement's parent: the function, the
     /// enclosing block statement (the last `elif` for an `if`'s `else`), or another node.
-    static func astParent(_ node: Node) -> Node? {
-        if node.symbol == Symbols.elifClause {
-            return node.previousNamedSibling.flatMap { $0.symbol == Symbols.elifClause ? $0 : nil } ?? node.parent
+    static func astParent(_ x: SyntaxIndex, _ node: Int) -> Int? {
+        if x.sym(node) == Symbols.elifClause {
+            if let previous = x.previousNamedSibling(node), x.sym(previous) == Symbols.elifClause { return previous }
+            return x.parentOf(node)
         }
-        guard var p = node.parent else { return nil }
-        if p.symbol == Symbols.block, let q = p.parent { p = q }
-        if p.symbol == Symbols.decoratedDefinition, let q = p.parent { p = q }
-        switch p.symbol {
+        guard var p = x.parentOf(node) else { return nil }
+        if x.sym(p) == Symbols.block, let q = x.parentOf(p) { p = q }
+        if x.sym(p) == Symbols.decoratedDefinition, let q = x.parentOf(p) { p = q }
+        switch x.sym(p) {
         case Symbols.elseClause:
-            guard let owner = p.parent else { return p }
-            if owner.symbol == Symbols.ifStatement, let e = PyStatement.elifs(owner).last { return e }
+            guard let owner = x.parentOf(p) else { return p }
+            if x.sym(owner) == Symbols.ifStatement, let e = StatementReader(x).parts(owner).elifs.last { return e }
             return owner
         case Symbols.elifClause: return p
-        case Symbols.finallyClause: return p.parent
+        case Symbols.finallyClause: return x.parentOf(p)
         default: return p
         }
     }
@@ -437,48 +505,53 @@ struct NestingDepthChecker: Checker {
     static let scopes = SymbolSet(named: ["function_definition", "class_definition", "lambda", "module"])
 
     /// Pylint's `scope()`: the nearest function, class, lambda or module.
-    static func scope(_ node: Node) -> Node? {
-        var p = node.parent
+    static func scope(_ x: SyntaxIndex, _ node: Int) -> Int? {
+        var p = x.parentOf(node)
         while let n = p {
-            if Self.scopes.contains(n.symbol) { return n }
-            p = n.parent
+            if Self.scopes.contains(x.sym(n)) { return n }
+            p = x.parentOf(n)
         }
         return nil
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
+        let x = context.index
+        guard !x.functions.isEmpty else { return }  // blocks count only inside functions
         // Groups found: (outermost node, depth), in the order Pylint emits them.
-        var groups: [(Node, Int)] = []
-        var stack: [Node] = []
-        var leaving: [Node] = []  // functions whose end we watch for
-        func emit(_ s: [Node]) { if let f = s.first { groups.append((f, s.count)) } }
-        context.tree.root.forEachDescendant { node in
-            // (Byte offsets: making a node's line and column for every node was the cost of this check.)
-            while let f = leaving.last, node.byteRange.lowerBound >= f.byteRange.upperBound {
+        var groups: [(Int, Int)] = []
+        var stack: [Int] = []
+        var leaving: [Int] = []  // functions whose end we watch for
+        func emit(_ s: [Int]) { if let f = s.first { groups.append((f, s.count)) } }
+        let symbols = x.symbol, lo = x.lo, hi = x.hi
+        let def = Symbols.functionDefinition
+        // Only functions and block statements matter; a function's end is noticed at the next
+        // of them (or at the end), as it would be at any node in between.
+        for i in x.nesting {
+            let s = symbols[i]
+            while let f = leaving.last, lo[i] >= hi[f] {
                 leaving.removeLast(); emit(stack); stack = []
             }
-            if node.symbol == Symbols.functionDefinition { leaving.append(node); return true }
-            guard Self.blocks.contains(node.symbol), let scope = Self.scope(node),
-                  scope.symbol == Symbols.functionDefinition else { return true }
+            if s == def { leaving.append(i); continue }
+            guard let scope = Self.scope(x, i), symbols[scope] == def else { continue }
             let previous = stack
-            let parent = Self.astParent(node)
+            let parent = Self.astParent(x, i)
             if parent == scope {
-                stack = [node]
+                stack = [i]
             } else {
                 while let top = stack.last, top != parent { stack.removeLast() }
-                if node.symbol == Symbols.elifClause, !stack.isEmpty { stack.removeLast() }
-                stack.append(node)
+                if s == Symbols.elifClause, !stack.isEmpty { stack.removeLast() }
+                stack.append(i)
             }
             if previous.count > stack.count { emit(previous) }
-            return true
         }
         while !leaving.isEmpty { leaving.removeLast(); emit(stack); stack = [] }
         for rule in rules {
             guard let max = rule.int("max") else { continue }
             var seen = Set<Int>()
-            for (node, depth) in groups where depth > max && seen.insert(node.start.offset).inserted {
-                let fn = Self.scope(node)?.child(byField: "name")?.text ?? ""
-                report(rule.finding(node.start, node.start, ["depth": String(depth), "max": String(max), "name": fn]))
+            for (node, depth) in groups where depth > max && seen.insert(x.start(node)).inserted {
+                let fn = Self.scope(x, node).flatMap { x.name($0) }.map { x.text($0) } ?? ""
+                let p = x.startPosition(node)
+                report(rule.finding(p, p, ["depth": String(depth), "max": String(max), "name": fn]))
             }
         }
     }

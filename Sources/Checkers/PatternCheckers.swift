@@ -11,42 +11,45 @@ let patternCheckers: [any Checker.Type] = [
     ComparisonSingletonChecker.self, IsLiteralChecker.self, NamePatternChecker.self,
 ]
 
-/// The nodes these checkers look at, found in one walk per candidate.
+/// The nodes these checkers look at, found once per candidate (in the shared index).
 final class PatternNodes {
-    var comparisons: [Node] = []
-    var elses: [Node] = []
+    var comparisons: [Int] = []
+    var elses: [Int] = []
     /// The names that functions, assignments, `for` targets and parameters bind (see
     /// `NamePatternChecker`).
-    var boundNames: [Node] = []
+    var boundNames: [Int] = []
 
-    init(_ tree: Tree) {
-        func identifiers(in target: Node?, lists: SymbolSet) {
+    init(_ x: SyntaxIndex) {
+        let symbols = x.symbol
+        let identifier = Symbols.identifier
+        func identifiers(in target: Int?, lists: SymbolSet) {
             guard let target else { return }
-            if target.symbol == Symbols.identifier { boundNames.append(target); return }
-            guard lists.contains(target.symbol) else { return }
-            for c in target.namedChildren where c.symbol == Symbols.identifier { boundNames.append(c) }
+            if symbols[target] == identifier { boundNames.append(target); return }
+            guard lists.contains(symbols[target]) else { return }
+            for c in x.namedChildren(target) where symbols[c] == identifier { boundNames.append(c) }
         }
-        tree.forEachNode { n in
-            let s = n.symbol
-            if s == Symbols.comparisonOperator { comparisons.append(n) }
-            else if s == Symbols.elseClause { elses.append(n) }
-            else if s == Symbols.functionDefinition {
-                identifiers(in: n.child(byField: "name"), lists: Self.noLists)
-            } else if s == Symbols.assignment {
-                identifiers(in: n.child(byField: "left"), lists: Self.assignmentLists)
-            } else if s == Symbols.forStatement {
-                identifiers(in: n.child(byField: "left"), lists: Self.forLists)
-            } else if s == Self.parameters {
-                for p in n.namedChildren {
-                    if p.symbol == Symbols.identifier { boundNames.append(p) }
-                    else if p.symbol == Symbols.defaultParameter || p.symbol == Symbols.typedDefaultParameter {
-                        identifiers(in: p.child(byField: "name"), lists: Self.noLists)
-                    } else if p.symbol == Symbols.typedParameter {
-                        identifiers(in: p.namedChild(at: 0), lists: Self.noLists)
+        comparisons = x.comparisons
+        elses = x.elseClauses
+        let def = Symbols.functionDefinition, assignment = Symbols.assignment, forS = Symbols.forStatement
+        let parameters = Self.parameters
+        for n in x.bindings {
+            let s = symbols[n]
+            if s == def {
+                identifiers(in: x.name(n), lists: Self.noLists)
+            } else if s == assignment {
+                identifiers(in: x.firstNamedChild(n), lists: Self.assignmentLists)
+            } else if s == forS {
+                identifiers(in: x.firstNamedChild(n), lists: Self.forLists)
+            } else if s == parameters {
+                for p in x.namedChildren(n) {
+                    if symbols[p] == identifier { boundNames.append(p) }
+                    else if symbols[p] == Symbols.defaultParameter || symbols[p] == Symbols.typedDefaultParameter {
+                        identifiers(in: x.firstNamedChild(p), lists: Self.noLists)
+                    } else if symbols[p] == Symbols.typedParameter {
+                        identifiers(in: x.firstNamedChild(p), lists: Self.noLists)
                     }
                 }
             }
-            return true
         }
     }
 
@@ -65,26 +68,27 @@ struct ModuleStatementChecker: Checker {
     static let assertStatement = Symbols.named("assert_statement")
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let root = context.tree.root
-        guard root.symbol == Symbols.module else { return }
+        let x = context.index
+        guard x.sym(0) == Symbols.module else { return }
+        let top = x.namedChildren(0)
         for rule in rules {
             let print = rule.string("what") == "print"
-            func visit(_ statement: Node) {
+            func visit(_ statement: Int) {
                 if print {
-                    guard statement.symbol == Symbols.expressionStatement else { return }
-                    for c in statement.namedChildren where c.symbol == Symbols.call {
-                        if let f = c.child(byField: "function"), f.symbol == Symbols.identifier, f.text == "print" {
-                            report(rule.finding(c))
+                    guard x.sym(statement) == Symbols.expressionStatement else { return }
+                    for c in x.namedChildren(statement) where x.sym(c) == Symbols.call {
+                        if let f = x.firstNamedChild(c), x.sym(f) == Symbols.identifier, x.textIs(f, "print") {
+                            report(rule.finding(x, c))
                         }
                     }
-                } else if statement.symbol == Self.assertStatement {
-                    report(rule.finding(statement))
+                } else if x.sym(statement) == Self.assertStatement {
+                    report(rule.finding(x, statement))
                 }
             }
-            for s in root.namedChildren {
+            for s in top {
                 visit(s)
-                if s.symbol == Symbols.forStatement, let body = s.child(byField: "body"), body.symbol == Symbols.block {
-                    for t in body.namedChildren { visit(t) }
+                if x.sym(s) == Symbols.forStatement, let body = x.block(s) {
+                    for t in x.namedChildren(body) { visit(t) }
                 }
             }
         }
@@ -98,16 +102,16 @@ struct MainGuardChecker: Checker {
     static let parameters: [String: String] = [:]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let root = context.tree.root
-        guard root.symbol == Symbols.module else { return }
-        for s in root.namedChildren where s.symbol == Symbols.ifStatement {
-            guard let c = s.child(byField: "condition"), c.symbol == Symbols.comparisonOperator else { continue }
+        let x = context.index
+        guard x.sym(0) == Symbols.module else { return }
+        for s in x.namedChildren(0) where x.sym(s) == Symbols.ifStatement {
+            guard let c = x.firstNamedChild(s), x.sym(c) == Symbols.comparisonOperator else { continue }
             var name = false, main = false
-            for o in c.namedChildren {
-                if o.symbol == Symbols.identifier, o.text == "__name__" { name = true }
-                if o.symbol == Symbols.string, Self.isMain(o.text) { main = true }
+            for o in x.namedChildren(c) {
+                if x.sym(o) == Symbols.identifier, x.textIs(o, "__name__") { name = true }
+                if x.sym(o) == Symbols.string, x.end(o) - x.start(o) == 10, Self.isMain(x.text(o)) { main = true }
             }
-            if name && main { for rule in rules { report(rule.finding(s)) } }
+            if name && main { for rule in rules { report(rule.finding(x, s)) } }
         }
     }
 
@@ -127,21 +131,22 @@ struct ElseAfterReturnChecker: Checker {
     static let parameters: [String: String] = [:]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let nodes = context.shared(PatternNodes.self) { PatternNodes(context.tree) }
+        let x = context.index
+        let nodes = context.patternNodes
         for e in nodes.elses {
-            guard let p = e.parent, p.symbol == Symbols.ifStatement, let before = e.previousNamedSibling else { continue }
-            let block: Node?
-            if before.symbol == Symbols.block {
-                block = p.child(byField: "consequence").flatMap { $0 == before ? before : nil }
-            } else if before.symbol == Symbols.elifClause {
-                block = before.child(byField: "consequence")
+            guard let p = x.parentOf(e), x.sym(p) == Symbols.ifStatement, let before = x.previousNamedSibling(e) else { continue }
+            let block: Int?
+            if x.sym(before) == Symbols.block {
+                block = x.block(p).flatMap { $0 == before ? before : nil }
+            } else if x.sym(before) == Symbols.elifClause {
+                block = x.block(before)
             } else {
                 block = nil
             }
-            guard let block, block.symbol == Symbols.block,
-                  let last = block.namedChildren.last(where: { $0.symbol != Symbols.comment }),
-                  last.symbol == Symbols.returnStatement else { continue }
-            for rule in rules { report(rule.finding(e)) }
+            guard let block, x.sym(block) == Symbols.block,
+                  let last = x.statements(block).last,
+                  x.sym(last) == Symbols.returnStatement else { continue }
+            for rule in rules { report(rule.finding(x, e)) }
         }
     }
 }
@@ -154,26 +159,37 @@ struct ComparisonSingletonChecker: Checker {
     static let parameters = ["singleton": "`none` or `bool`"]
     static let none = Symbols.named("none")
     static let bools = SymbolSet(named: ["true", "false"])
+    static let equal = Symbols.anonymous("==")
+    static let notEqual = Symbols.anonymous("!=")
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let nodes = context.shared(PatternNodes.self) { PatternNodes(context.tree) }
+        let x = context.index
+        let nodes = context.patternNodes
+        guard !nodes.comparisons.isEmpty else { return }
+        let symbols = x.symbol, named = x.named
+        let equal = Self.equal, notEqual = Self.notEqual, none = Self.none, bools = Self.bools
+        // The `==` and `!=` operators, with the named nodes right before and after each.
+        var operators: [(op: Int, before: Int?, after: Int?)] = []
+        for c in nodes.comparisons {
+            let children = x.children(c)
+            for (i, op) in children.enumerated() where !named[op] {
+                let k = symbols[op]
+                guard k == equal || k == notEqual else { continue }
+                operators.append((op, children[..<i].last(where: { named[$0] }),
+                                  children[(i + 1)...].first(where: { named[$0] })))
+            }
+        }
+        guard !operators.isEmpty else { return }
         for rule in rules {
             let wantsNone = rule.string("singleton") == "none"
-            func isSingleton(_ n: Node?) -> Bool {
+            func isSingleton(_ n: Int?) -> Bool {
                 guard let n else { return false }
-                return wantsNone ? n.symbol == Self.none : Self.bools.contains(n.symbol)
+                return wantsNone ? symbols[n] == none : bools.contains(symbols[n])
             }
-            for c in nodes.comparisons {
-                let children = c.children
-                for (i, op) in children.enumerated() where !op.isNamed {
-                    let k = op.kind
-                    guard k == "==" || k == "!=" else { continue }
-                    let before = children[..<i].last(where: { $0.isNamed })
-                    let after = children[(i + 1)...].first(where: { $0.isNamed })
-                    let singleton = isSingleton(before) ? before : isSingleton(after) ? after : nil
-                    guard let singleton else { continue }
-                    report(rule.finding(op, ["singleton": singleton.text]))
-                }
+            for (op, before, after) in operators {
+                let singleton = isSingleton(before) ? before : isSingleton(after) ? after : nil
+                guard let singleton else { continue }
+                report(rule.finding(x, op, ["singleton": x.text(singleton)]))
             }
         }
     }
@@ -192,31 +208,49 @@ struct IsLiteralChecker: Checker {
     static let fString = try! NSRegularExpression(pattern: "^[a-zA-Z]*[fF]")
     static let constantTuple = try! NSRegularExpression(
         pattern: "^[\\s(),]*(([0-9][0-9a-zA-Z_.]*|\"[^\"]*\"|'[^']*'|True|False|None)[\\s(),]*)*$")
+    static let isOperator = Symbols.anonymous("is")
+    static let isNotOperator = Symbols.anonymous("is not")
 
     static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
         regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
-    static func isLiteral(_ n: Node) -> Bool {
-        if literals.contains(n.symbol) { return true }
-        if n.symbol == Symbols.string {
-            guard let start = n.namedChildren.first(where: { $0.symbol == Symbols.stringStart }) else { return false }
-            return !matches(fString, start.text)
+    /// `fString` on a node's bytes: the letters it starts with include an `f` or `F`.
+    static func startsFString(_ x: SyntaxIndex, _ n: Int) -> Bool {
+        let bytes = x.source.bytes
+        for i in x.start(n)..<x.end(n) {
+            let b = bytes[i]
+            if b == 0x66 || b == 0x46 { return true }
+            guard (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) else { return false }
         }
-        if n.symbol == Symbols.parenthesizedExpression {
-            return n.namedChildren.contains { parenthesized.contains($0.symbol) }
+        return false
+    }
+
+    static func isLiteral(_ x: SyntaxIndex, _ n: Int) -> Bool {
+        let s = x.sym(n)
+        if literals.contains(s) { return true }
+        if s == Symbols.string {
+            guard let start = x.firstChild(n, Symbols.stringStart) else { return false }
+            return !startsFString(x, start)
         }
-        if n.symbol == Symbols.tuple { return matches(constantTuple, n.text) }
+        if s == Symbols.parenthesizedExpression {
+            return x.namedChildren(n).contains { parenthesized.contains(x.sym($0)) }
+        }
+        if s == Symbols.tuple { return matches(constantTuple, x.text(n)) }
         return false
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let nodes = context.shared(PatternNodes.self) { PatternNodes(context.tree) }
+        let x = context.index
+        let nodes = context.patternNodes
+        guard !nodes.comparisons.isEmpty else { return }
+        let named = x.named, symbols = x.symbol
+        let isOp = Self.isOperator, isNotOp = Self.isNotOperator
         for c in nodes.comparisons {
-            let children = c.children
-            guard let op = children.first(where: { !$0.isNamed && ($0.kind == "is" || $0.kind == "is not") }),
-                  children.contains(where: { $0.isNamed && Self.isLiteral($0) }) else { continue }
-            for rule in rules { report(rule.finding(c, ["op": op.text])) }
+            let children = x.children(c)
+            guard let op = children.first(where: { !named[$0] && (symbols[$0] == isOp || symbols[$0] == isNotOp) }),
+                  children.contains(where: { named[$0] && Self.isLiteral(x, $0) }) else { continue }
+            for rule in rules { report(rule.finding(x, c, ["op": x.text(op)])) }
         }
     }
 }
@@ -236,18 +270,19 @@ struct NamePatternChecker: Checker {
     private let memo = NameMemo()
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let nodes = context.shared(PatternNodes.self) { PatternNodes(context.tree) }
+        let x = context.index
+        let nodes = context.patternNodes
         guard !nodes.boundNames.isEmpty else { return }
         for rule in rules {
             guard let regex = rule.regex("pattern") else { continue }
             let minLength = rule.int("min-length") ?? 1
             for n in nodes.boundNames {
-                let text = n.text
+                let text = x.text(n)
                 guard text.unicodeScalars.count >= minLength else { continue }
                 let matches = memo.answer(rule.code, text) {
                     regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
                 }
-                if !matches { report(rule.finding(n, ["name": text])) }
+                if !matches { report(rule.finding(x, n, ["name": text])) }
             }
         }
     }

@@ -114,8 +114,8 @@ struct StatementParts {
 /// Python-AST views of indexed statements, for the metric checkers.
 struct StatementReader {
     let x: SyntaxIndex
-    let symbols: [UInt16]
-    let next: [Int32]
+    let symbols: NodeList.SymbolsColumn
+    let next: NodeList.SubtreeEndsColumn
     let block = Symbols.block, elif = Symbols.elifClause, elseS = Symbols.elseClause
     let except = Symbols.exceptClause, exceptGroup = Symbols.exceptGroupClause
     let finally = Symbols.finallyClause, caseClause = Symbols.caseClause

@@ -1,27 +1,24 @@
 import SyntaxTree
 
-/// Every node of a candidate's tree, listed once in document order (pre-order) as plain
-/// numbers: symbol, byte range, parent, where its subtree ends, whether it is named. Made in
-/// one walk, shared by the metric, LLM-habit, docstring, line and pattern checkers, which then
-/// look at nodes by index: no `Node` values (each holds its tree: retain, release), no child
-/// arrays, no field look-ups by name (tree-sitter searches the field's name each time), no
-/// line and column until there is a finding.
-///
-/// The structure is the tree's own (the one `Node.namedChildren` and, for nodes that are not
-/// zero-width, `Node.parent` give): a node's children are the next nodes of the walk, as many
-/// as its `childCount`.
+/// Every node of a candidate's tree in document order (pre-order) as plain numbers — symbol,
+/// byte range, parent, where its subtree ends, whether it is named — read from the tree's own
+/// node list (`tree.nodes`), with the nodes of the kinds the checkers look for listed once.
+/// Shared by the metric, LLM-habit, docstring, line and pattern checkers, which then look at
+/// nodes by index: no `Node` values (each holds its tree: retain, release), no child arrays,
+/// no field look-ups by name, no line and column until there is a finding.
 final class SyntaxIndex {
     let source: SourceText
-    var count: Int { symbol.count }
-    private(set) var symbol: [UInt16] = []
+    let list: NodeList
+    var count: Int { list.count }
+    var symbol: NodeList.SymbolsColumn { list.symbols }
     /// Byte range of each node.
-    private(set) var lo: [Int32] = []
-    private(set) var hi: [Int32] = []
+    var lo: NodeList.StartBytesColumn { list.startBytes }
+    var hi: NodeList.EndBytesColumn { list.endBytes }
     /// Each node's parent (-1 for the root).
-    private(set) var parent: [Int32] = []
+    var parent: NodeList.ParentsColumn { list.parents }
     /// The index just past each node's subtree.
-    private(set) var next: [Int32] = []
-    private(set) var named: [Bool] = []
+    var next: NodeList.SubtreeEndsColumn { list.subtreeEnds }
+    var named: NodeList.NamedFlagsColumn { list.namedFlags }
     /// The `def`s and `class`es, as nodes (for `CheckContext.functions` and `classes`) and as
     /// indices, in order.
     private(set) var functionNodes: [Node] = []
@@ -31,7 +28,7 @@ final class SyntaxIndex {
     /// The `from … import …` statements, as nodes (few; the docstring checker asks them by field).
     private(set) var importFromNodes: [Node] = []
 
-    /// The nodes of some kinds, in order (listed in one pass after the walk).
+    /// The nodes of some kinds, in order (listed in one pass).
     private(set) var comments: [Int] = []
     private(set) var strings: [Int] = []
     private(set) var expressionStatements: [Int] = []
@@ -47,7 +44,7 @@ final class SyntaxIndex {
 
     init(_ tree: Tree) {
         source = tree.source
-        if !build(tree) { buildWithCursor(tree) }
+        list = tree.nodes
         categorize()
     }
 
@@ -78,12 +75,16 @@ final class SyntaxIndex {
     private func categorize() {
         let kinds = Self.kinds
         let symbol = self.symbol
+        let def = Symbols.functionDefinition, cls = Symbols.classDefinition, imp = Symbols.importFrom
         var comments: [Int] = [], strings: [Int] = [], expressionStatements: [Int] = [], forStatements: [Int] = []
         var comparisons: [Int] = [], elseClauses: [Int] = [], jumps: [Int] = [], nesting: [Int] = [], bindings: [Int] = []
         for i in 0..<symbol.count {
-            let s = Int(symbol[i])
-            guard s < kinds.count else { continue }
-            let m = kinds[s]
+            let s = symbol[i]
+            if s == def { functionNodes.append(list.node(i)); functions.append(i) }
+            else if s == cls { classNodes.append(list.node(i)); classes.append(i) }
+            else if s == imp { importFromNodes.append(list.node(i)) }
+            guard Int(s) < kinds.count else { continue }
+            let m = kinds[Int(s)]
             if m == 0 { continue }
             if m & 1 != 0 { comments.append(i) }
             if m & 2 != 0 { strings.append(i) }
@@ -98,103 +99,6 @@ final class SyntaxIndex {
         self.comments = comments; self.strings = strings; self.expressionStatements = expressionStatements
         self.forStatements = forStatements; self.comparisons = comparisons; self.elseClauses = elseClauses
         self.jumps = jumps; self.nesting = nesting; self.bindings = bindings
-    }
-
-    /// Over the tree's list of nodes, taking each node's parent as the nearest earlier node that
-    /// still lacks children. False if the child counts do not add up (then the cursor walk is used).
-    private func build(_ tree: Tree) -> Bool {
-        let def = Symbols.functionDefinition, cls = Symbols.classDefinition, imp = Symbols.importFrom
-        // One array of entries while walking (one append a node; a class's arrays would also be
-        // checked for exclusive access on every append), split into the properties at the end.
-        struct Entry {
-            var lo: Int32, hi: Int32, parent: Int32, next: Int32
-            var symbol: UInt16
-            var named: Bool
-        }
-        var entries: [Entry] = []
-        entries.reserveCapacity(source.bytes.count / 2 + 16)
-        var functionNodes: [Node] = [], classNodes: [Node] = [], importFromNodes: [Node] = []
-        var functions: [Int] = [], classes: [Int] = []
-        var open: [(index: Int32, remaining: Int32)] = []
-        var consistent = true
-        tree.forEachNode { node in
-            let i = Int32(entries.count)
-            while let top = open.last, top.remaining == 0 {
-                entries[Int(top.index)].next = i
-                open.removeLast()
-            }
-            let parent: Int32
-            if open.isEmpty {
-                if i > 0 { consistent = false; return false }
-                parent = -1
-            } else {
-                parent = open[open.count - 1].index
-                open[open.count - 1].remaining -= 1
-            }
-            let s = node.symbol
-            let r = node.byteRange
-            entries.append(Entry(lo: Int32(r.lowerBound), hi: Int32(r.upperBound), parent: parent, next: i + 1,
-                                 symbol: s, named: node.isNamed))
-            if s == def { functionNodes.append(node); functions.append(Int(i)) }
-            else if s == cls { classNodes.append(node); classes.append(Int(i)) }
-            else if s == imp { importFromNodes.append(node) }
-            let c = node.childCount
-            if c > 0 { open.append((i, Int32(c))) }
-            return true
-        }
-        guard consistent else { return false }
-        let n = Int32(entries.count)
-        for top in open {
-            if top.remaining != 0 { return false }
-            entries[Int(top.index)].next = n
-        }
-        symbol = entries.map { $0.symbol }
-        lo = entries.map { $0.lo }
-        hi = entries.map { $0.hi }
-        parent = entries.map { $0.parent }
-        next = entries.map { $0.next }
-        named = entries.map { $0.named }
-        self.functionNodes = functionNodes; self.classNodes = classNodes; self.importFromNodes = importFromNodes
-        self.functions = functions; self.classes = classes
-        return true
-    }
-
-    private func append(_ node: Node, _ i: Int32) {
-        symbol.append(node.symbol)
-        let r = node.byteRange
-        lo.append(Int32(r.lowerBound))
-        hi.append(Int32(r.upperBound))
-        named.append(node.isNamed)
-        next.append(i + 1)
-    }
-
-    /// The same list made with a tree cursor, which knows each node's depth.
-    private func buildWithCursor(_ tree: Tree) {
-        symbol = []; lo = []; hi = []; parent = []; next = []; named = []
-        functionNodes = []; classNodes = []; functions = []; classes = []; importFromNodes = []
-        let def = Symbols.functionDefinition, cls = Symbols.classDefinition, imp = Symbols.importFrom
-        let cursor = tree.walk()
-        var path: [Int32] = []  // the indices of the cursor's node and its ancestors
-        while true {
-            let node = cursor.node
-            let i = Int32(symbol.count)
-            parent.append(path.last ?? -1)
-            append(node, i)
-            let s = node.symbol
-            if s == def { functionNodes.append(node); functions.append(Int(i)) }
-            else if s == cls { classNodes.append(node); classes.append(Int(i)) }
-            else if s == imp { importFromNodes.append(node) }
-            path.append(i)
-            if cursor.gotoFirstChild() { continue }
-            while true {
-                next[Int(path.removeLast())] = Int32(symbol.count)
-                if cursor.gotoNextSibling() { break }
-                guard cursor.gotoParent() else {
-                    while let p = path.popLast() { next[Int(p)] = Int32(symbol.count) }
-                    return
-                }
-            }
-        }
     }
 
     // MARK: Reading

@@ -15,21 +15,33 @@ import CTreeSitter
 public final class NodeList {
     unowned let tree: Tree
     /// One entry a node, in pre-order.
-    let entries: [Entry]
+    @usableFromInline let entries: [Entry]
 
-    struct Entry {
-        var raw: TSNode
+    @usableFromInline struct Entry {
+        @usableFromInline var raw: TSNode
         /// Byte range.
-        var start: Int32
-        var end: Int32
+        @usableFromInline var start: Int32
+        @usableFromInline var end: Int32
         /// -1 for the root.
-        var parent: Int32
+        @usableFromInline var parent: Int32
         /// The index just past the node's subtree.
-        var subtreeEnd: Int32
-        var symbol: UInt16
+        @usableFromInline var subtreeEnd: Int32
+        @usableFromInline var symbol: UInt16
         /// The field id of the node in its parent (0: none).
-        var field: UInt16
-        var named: Bool
+        @usableFromInline var field: UInt16
+        @usableFromInline var named: Bool
+
+        init(raw: TSNode, start: Int32, end: Int32, parent: Int32, subtreeEnd: Int32, symbol: UInt16,
+             field: UInt16, named: Bool) {
+            self.raw = raw
+            self.start = start
+            self.end = end
+            self.parent = parent
+            self.subtreeEnd = subtreeEnd
+            self.symbol = symbol
+            self.field = field
+            self.named = named
+        }
     }
 
     init(tree: Tree, entries: [Entry]) {
@@ -41,19 +53,58 @@ public final class NodeList {
     public var count: Int { entries.count }
 
     /// The grammar's id of node `i`'s kind (compare with `Symbols`).
-    @inline(__always) public func symbol(_ i: Int) -> UInt16 { entries[i].symbol }
+    @inlinable public func symbol(_ i: Int) -> UInt16 { entries[i].symbol }
     /// Whether node `i` is named (a grammar rule) rather than punctuation or a keyword.
-    @inline(__always) public func isNamed(_ i: Int) -> Bool { entries[i].named }
+    @inlinable public func isNamed(_ i: Int) -> Bool { entries[i].named }
     /// Byte offsets of node `i` in the source.
-    @inline(__always) public func startByte(_ i: Int) -> Int { Int(entries[i].start) }
-    @inline(__always) public func endByte(_ i: Int) -> Int { Int(entries[i].end) }
+    @inlinable public func startByte(_ i: Int) -> Int { Int(entries[i].start) }
+    @inlinable public func endByte(_ i: Int) -> Int { Int(entries[i].end) }
     /// The index just past node `i`'s subtree: its next sibling, if it has one.
-    @inline(__always) public func subtreeEnd(_ i: Int) -> Int { Int(entries[i].subtreeEnd) }
+    @inlinable public func subtreeEnd(_ i: Int) -> Int { Int(entries[i].subtreeEnd) }
     /// The index of node `i`'s parent (nil for the root).
-    @inline(__always) public func parent(_ i: Int) -> Int? {
+    @inlinable public func parent(_ i: Int) -> Int? {
         let p = entries[i].parent
         return p < 0 ? nil : Int(p)
     }
+    // Each node's symbol, byte range, parent (-1 for the root), subtree end and namedness, read
+    // by index like arrays (views: nothing is copied).
+    public var symbols: SymbolsColumn { SymbolsColumn(list: self) }
+    public struct SymbolsColumn {
+        @usableFromInline let list: NodeList
+        public var count: Int { list.entries.count }
+        @inlinable public subscript(i: Int) -> UInt16 { list.entries[i].symbol }
+    }
+    public var startBytes: StartBytesColumn { StartBytesColumn(list: self) }
+    public struct StartBytesColumn {
+        @usableFromInline let list: NodeList
+        public var count: Int { list.entries.count }
+        @inlinable public subscript(i: Int) -> Int32 { list.entries[i].start }
+    }
+    public var endBytes: EndBytesColumn { EndBytesColumn(list: self) }
+    public struct EndBytesColumn {
+        @usableFromInline let list: NodeList
+        public var count: Int { list.entries.count }
+        @inlinable public subscript(i: Int) -> Int32 { list.entries[i].end }
+    }
+    public var parents: ParentsColumn { ParentsColumn(list: self) }
+    public struct ParentsColumn {
+        @usableFromInline let list: NodeList
+        public var count: Int { list.entries.count }
+        @inlinable public subscript(i: Int) -> Int32 { list.entries[i].parent }
+    }
+    public var subtreeEnds: SubtreeEndsColumn { SubtreeEndsColumn(list: self) }
+    public struct SubtreeEndsColumn {
+        @usableFromInline let list: NodeList
+        public var count: Int { list.entries.count }
+        @inlinable public subscript(i: Int) -> Int32 { list.entries[i].subtreeEnd }
+    }
+    public var namedFlags: NamedFlagsColumn { NamedFlagsColumn(list: self) }
+    public struct NamedFlagsColumn {
+        @usableFromInline let list: NodeList
+        public var count: Int { list.entries.count }
+        @inlinable public subscript(i: Int) -> Bool { list.entries[i].named }
+    }
+
     /// The name of the field that holds node `i` in its parent, if any.
     public func fieldName(_ i: Int) -> String? { entries[i].field == 0 ? nil : Fields.name(entries[i].field) }
     /// Whether node `i` is held in the field `name` of its parent.

@@ -37,7 +37,7 @@ struct PycodestyleChecker: Checker {
         guard !box.findings.isEmpty else { return }
         let lineCount = context.source.lineCount
         for rule in rules {
-            let code = ShortText((rule.string("code") ?? rule.code).unicodeScalars)
+            let code = ShortText(rule.string("code") ?? rule.code)
             for f in box.findings where f.code == code {
                 let row = min(max(f.row, 1), lineCount)
                 let p = SourcePosition(line: row, column: f.col + 1, offset: 0)
@@ -551,26 +551,28 @@ struct PycodestyleAnalysis {
         }
     }
 
-    /// E221–E224, as pycodestyle's `[^,\s](\s*)(?:[-+*/|!<=>%&^]+|:=)(\s*)` finds them.
+    /// E221–E224, as pycodestyle's `[^,\s](\s*)(?:[-+*/|!<=>%&^]+|:=)(\s*)` finds them (left to
+    /// right, without overlaps). A match can only start at the last character before an
+    /// operator that is not white space, so the scan goes from one operator to the next.
     mutating func whitespaceAroundOperator() {
         let logical = self.logical
         logical.withUnsafeBufferPointer { l in
             let n = l.count
-            var p = 0
+            var p = 0  // where the search goes on
             while p < n {
-                let c = l[p]
-                if c == "," || Self.isSpace(c) { p += 1; continue }
-                let q = p + 1
-                var r = q
-                while r < n, Self.isSpace(l[r]) { r += 1 }
-                var s = r
-                if r < n, Self.isOperatorChar(l[r]) {
+                // The next operator after p.
+                var r = p + 1
+                while r < n, !Self.isOperatorChar(l[r]), !(l[r] == ":" && r + 1 < n && l[r + 1] == "=") { r += 1 }
+                if r >= n { break }
+                // Where the match would start: no earlier character can start one.
+                var m = r - 1
+                while m >= p, Self.isSpace(l[m]) { m -= 1 }
+                if m < p || l[m] == "," { p = r; continue }
+                let q = m + 1
+                var s = r + 2  // after `:=`
+                if Self.isOperatorChar(l[r]) {
+                    s = r + 1
                     while s < n, Self.isOperatorChar(l[s]) { s += 1 }
-                } else if r + 1 < n, l[r] == ":", l[r + 1] == "=" {
-                    s = r + 2
-                } else {
-                    p = r  // no operator after this character; what lies before r is white space
-                    continue
                 }
                 var t = s
                 while t < n, Self.isSpace(l[t]) { t += 1 }
@@ -878,9 +880,11 @@ struct PycodestyleAnalysis {
             if tok.end.row != prevEnd {
                 // The token's line: its last physical line.
                 if !tok.lineRows.isEmpty {
-                    var last = line(tok.lineRows.upperBound - 2)
-                    while let c = last.last, c == "\n" || c == "\r" { last = last.dropLast() }
-                    backslash = last.last == "\\" ? (tok.end.row, last.count - 1) : nil
+                    let index = tok.lineRows.upperBound - 2
+                    let start = lineOffsets[index]
+                    var end = lineOffsets[index + 1]
+                    while end > start, scalars[end - 1] == "\n" || scalars[end - 1] == "\r" { end -= 1 }
+                    backslash = end > start && scalars[end - 1] == "\\" ? (tok.end.row, end - start - 1) : nil
                 } else {
                     backslash = nil
                 }

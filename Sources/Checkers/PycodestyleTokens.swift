@@ -37,6 +37,20 @@ struct ShortText: Hashable, ExpressibleByStringLiteral, CustomStringConvertible 
         self.bits = bits
     }
 
+    /// Packs `string` (or gives `other`), from its UTF-8 (no non-ASCII text packs).
+    init(_ string: String) {
+        var string = string
+        self = string.withUTF8 { utf8 in
+            guard utf8.count <= 8 else { return .other }
+            var bits: UInt64 = 0
+            for b in utf8 {
+                guard b > 0 && b < 0x80 else { return .other }
+                bits = bits << 8 | UInt64(b)
+            }
+            return ShortText(bits: bits)
+        }
+    }
+
     /// A literal, which must pack.
     @inline(__always)
     init(stringLiteral value: StaticString) {

@@ -464,30 +464,40 @@ struct PycodestyleAnalysis {
         }
     }
 
+    /// E271–E274, as pycodestyle's `(\s*)\b(?:keywords)\b(\s*)` finds them: white space of two
+    /// characters or more, or with a tab, before or after a keyword. Such runs are rare, so the
+    /// scan goes from one run of white space to the next: a run after a keyword is that
+    /// keyword's (the regex consumes it), otherwise it is the next word's, if that is a keyword.
     mutating func whitespaceAroundKeywords() {
         let logical = self.logical
         let keywords = Self.pycodestyleKeywords
         logical.withUnsafeBufferPointer { l in
             let n = l.count
-            var lastEnd = 0
+            /// Whether the word `l[from..<to]` is a keyword.
+            func isKeyword(_ from: Int, _ to: Int) -> Bool {
+                to - from <= 8 && keywords.contains(ShortText(l.baseAddress! + from, count: to - from))
+            }
             var i = 0
             while i < n {
-                guard Self.isWord(l[i]) else { i += 1; continue }
-                var e = i + 1
-                while e < n, Self.isWord(l[e]) { e += 1 }
-                if e - i <= 8, keywords.contains(ShortText(l.baseAddress! + i, count: e - i)) {
-                    var b = i
-                    while b > lastEnd, Self.isSpace(l[b - 1]) { b -= 1 }
-                    var a = e
-                    while a < n, Self.isSpace(l[a]) { a += 1 }
-                    let before = l[b..<i], after = l[e..<a]
-                    if before.contains("\t") { addAt("E274", b) } else if before.count > 1 { addAt("E272", b) }
-                    if after.contains("\t") { addAt("E273", e) } else if after.count > 1 { addAt("E271", e) }
-                    lastEnd = a
-                    i = a
+                // White space is ASCII up to " ", or not ASCII: one comparison for most characters.
+                guard l[i].value &- 0x21 >= 0x5F, Self.isSpace(l[i]) else { i += 1; continue }
+                let b = i
+                var a = i + 1
+                while a < n, Self.isSpace(l[a]) { a += 1 }
+                i = a
+                let tab = l[b..<a].contains("\t")
+                guard tab || a - b > 1 else { continue }
+                var w = b  // the word before the run
+                while w > 0, Self.isWord(l[w - 1]) { w -= 1 }
+                if w < b, isKeyword(w, b) {
+                    addAt(tab ? "E273" : "E271", b)
                     continue
                 }
-                i = e
+                var e = a  // the word after it
+                while e < n, Self.isWord(l[e]) { e += 1 }
+                if e > a, isKeyword(a, e) {
+                    addAt(tab ? "E274" : "E272", b)
+                }
             }
         }
     }

@@ -213,8 +213,8 @@ struct PyTokens {
     @inline(__always)
     static func isWord(_ c: Unicode.Scalar) -> Bool {
         let v = c.value
-        if v < 0x80 {  // ASCII, without looking up Unicode properties
-            return v == 0x5F || v &- 0x30 < 10 || (v | 0x20) &- 0x61 < 26
+        if v < 0x80 {  // ASCII, without looking up Unicode properties: a bit of [0-9A-Za-z_]
+            return (v < 64 ? 0x03FF_0000_0000_0000 >> v : 0x07FF_FFFE_87FF_FFFE >> (v - 64)) & 1 != 0
         }
         return isNonASCIIWord(c)
     }
@@ -475,11 +475,17 @@ private struct PyTokenizer {
                     pos = e
                     continue
                 }
-                // String prefix and quotes.
-                var q = start
-                while q < max, q - start < 3, PyTokens.isWord(line[q]), !PyTokens.isDigit(line[q]) { q += 1 }
+                // A word (a name, or a string's prefix): scanned once, for both.
+                let isWordStart = PyTokens.isWord(c)
+                var wordEnd = start
+                if isWordStart {
+                    wordEnd += 1
+                    while wordEnd < max, PyTokens.isWord(line[wordEnd]) { wordEnd += 1 }
+                }
+                // String prefix and quotes (a prefix has at most two characters, no digit).
+                let q = wordEnd
                 if q < max, line[q] == "'" || line[q] == "\"" {
-                    if q == start || PyTokens.isStringPrefix(UnsafeBufferPointer(rebasing: line[start..<q])) {
+                    if q == start || (q - start <= 2 && PyTokens.isStringPrefix(UnsafeBufferPointer(rebasing: line[start..<q]))) {
                         let qc = line[q]
                         let triple = q + 2 < max && line[q + 1] == qc && line[q + 2] == qc
                         if triple {
@@ -538,7 +544,7 @@ private struct PyTokenizer {
                     pos = e
                     continue
                 }
-                if let length = PyTokens.operatorLength(line, at: start) {
+                if !isWordStart, let length = PyTokens.operatorLength(line, at: start) {  // (no word is one)
                     if length == 1 {
                         if c == "(" || c == "[" || c == "{" { parenlev += 1 }
                         else if c == ")" || c == "]" || c == "}" { parenlev -= 1 }
@@ -547,13 +553,11 @@ private struct PyTokenizer {
                     pos = start + length
                     continue
                 }
-                if PyTokens.isWord(c) {
-                    var e = start
-                    while e < max, PyTokens.isWord(line[e]) { e += 1 }
+                if isWordStart {
                     if PyTokens.isIdentStart(c) {
-                        emit(.name, row: lnum, start..<e, (lnum, start), (lnum, e), lnum..<(lnum + 1))
+                        emit(.name, row: lnum, start..<wordEnd, (lnum, start), (lnum, wordEnd), lnum..<(lnum + 1))
                     }
-                    pos = e
+                    pos = wordEnd
                     continue
                 }
                 emit(.errorToken, row: lnum, pos..<(pos + 1), (lnum, pos), (lnum, pos + 1), lnum..<(lnum + 1))

@@ -61,10 +61,31 @@ struct PycodestyleAnalysis {
     // State carried between logical lines, as pycodestyle's Checker keeps it.
     var indentChar: Unicode.Scalar? = nil
     var indentLevel = 0, previousIndentLevel = 0
-    var previousLogical: [Unicode.Scalar] = []
-    var previousUnindentedLogical: [Unicode.Scalar] = []
+    var previousLogical = EarlierLine()
+    var previousUnindentedLogical = EarlierLine()
     var blankLines = 0, blankBefore = 0
     var seenNonImports = false, seenDocstring = false
+
+    /// What the checks read of an earlier logical line (pycodestyle keeps the line itself; here
+    /// its array is reused for the next line).
+    struct EarlierLine {
+        var isEmpty = true
+        var first: Unicode.Scalar? = nil
+        var last: Unicode.Scalar? = nil
+        /// Whether it starts as a docstring does.
+        var docstringStart = false
+        /// Whether it starts with "def " or "class ".
+        var definition = false
+
+        init() {}
+        init(_ line: [Unicode.Scalar]) {
+            isEmpty = line.isEmpty
+            first = line.first
+            last = line.last
+            docstringStart = PycodestyleAnalysis.docstringStart(line)
+            definition = PycodestyleAnalysis.hasPrefix(line, "def ") || PycodestyleAnalysis.hasPrefix(line, "class ")
+        }
+    }
 
     // The current logical line.
     var lineTokens: ArraySlice<PyToken> = []
@@ -170,61 +191,80 @@ struct PycodestyleAnalysis {
 
     static func isSkip(_ k: PyToken.Kind) -> Bool { k == .nl || k == .newline || k == .indent || k == .dedent }
 
-    /// Appends a string token's text to `logical` with what lies between its quotes made "x"
-    /// (as pycodestyle's `mute_string`).
-    static func appendMuted(_ text: UnsafeBufferPointer<Unicode.Scalar>, to logical: inout [Unicode.Scalar]) {
-        let base = logical.count
-        logical.append(contentsOf: text)
+    /// Writes a string token's text at `out` with what lies between its quotes made "x" (as
+    /// pycodestyle's `mute_string`).
+    static func writeMuted(_ text: UnsafeBufferPointer<Unicode.Scalar>, to out: UnsafeMutablePointer<Unicode.Scalar>) {
         guard let last = text.last, let firstIndex = text.firstIndex(of: last) else { return }
+        out.update(from: text.baseAddress!, count: text.count)
         let count = text.count
         var start = firstIndex + 1
         var end = count - 1
         if count >= 3, text[count - 3] == last, text[count - 2] == last { start += 2; end -= 2 }
         guard start < end else { return }
-        logical.withUnsafeMutableBufferPointer { l in
-            for i in start..<end { l[base + i] = "x" }
-        }
+        for i in start..<end { out[i] = "x" }
     }
 
+    /// Makes `logical` and `mapping` from the line's tokens, as pycodestyle's `build_tokens_line`.
     mutating func buildTokensLine() {
-        // A new array each time: the previous one lives on as `previousLogical`.
-        var logical: [Unicode.Scalar] = []
-        var estimate = 0
-        for tok in lineTokens { estimate += tok.textRange.count + 2 }
-        logical.reserveCapacity(estimate)
         mapping.removeAll(keepingCapacity: true)
-        var prev: (row: Int, col: Int)? = nil
+        // The longest the line can get, to write it in place: each token's text, the white
+        // space before it on its row, or a space for a change of row.
+        var bound = 0
+        var last: (row: Int, col: Int)? = nil
+        for tok in lineTokens where !Self.isSkip(tok.kind) && tok.kind != .comment {
+            if let p = last, p.row == tok.start.row, p.col < tok.start.col { bound += tok.start.col - p.col }
+            bound += tok.textRange.count + 1
+            last = tok.end
+        }
+        // The last line's array, reused (nothing else holds it): made long enough, written, cut.
+        var built: [Unicode.Scalar] = []
+        swap(&built, &logical)
+        built.removeAll(keepingCapacity: true)
+        built.append(contentsOf: repeatElement(" ", count: bound))
         let scalars = self.scalars
-        scalars.withUnsafeBufferPointer { text in
-            for tok in lineTokens {
-                if Self.isSkip(tok.kind) { continue }
-                if mapping.isEmpty { mapping.append((0, tok.start.row, tok.start.col)) }
-                if tok.kind == .comment { continue }
-                if let p = prev {
-                    if p.row != tok.start.row {
-                        let prevChar = p.col >= 1 ? text[lineOffsets[p.row - 1] + p.col - 1] : text[lineOffsets[p.row] - 1]
-                        let closes = tok.short.isEmpty || tok.short == "}" || tok.short == "]" || tok.short == ")"
-                        if prevChar == "," || (prevChar != "{" && prevChar != "[" && prevChar != "(" && !closes) {
-                            logical.append(" ")
-                        }
-                    } else if p.col != tok.start.col {
-                        let lineStart = lineOffsets[tok.start.row - 1]
-                        if p.col < tok.start.col, tok.start.col <= lineOffsets[tok.start.row] - lineStart {
-                            logical.append(contentsOf: UnsafeBufferPointer(rebasing: text[(lineStart + p.col)..<(lineStart + tok.start.col)]))
+        let length = scalars.withUnsafeBufferPointer { text in
+            built.withUnsafeMutableBufferPointer { out in
+                var o = 0
+                /// Appends `text[range]`.
+                func append(_ range: Range<Int>) {
+                    guard !range.isEmpty else { return }
+                    (out.baseAddress! + o).update(from: text.baseAddress! + range.lowerBound, count: range.count)
+                    o += range.count
+                }
+                var prev: (row: Int, col: Int)? = nil
+                for tok in lineTokens {
+                    if Self.isSkip(tok.kind) { continue }
+                    if mapping.isEmpty { mapping.append((0, tok.start.row, tok.start.col)) }
+                    if tok.kind == .comment { continue }
+                    if let p = prev {
+                        if p.row != tok.start.row {
+                            let prevChar = p.col >= 1 ? text[lineOffsets[p.row - 1] + p.col - 1] : text[lineOffsets[p.row] - 1]
+                            let closes = tok.short.isEmpty || tok.short == "}" || tok.short == "]" || tok.short == ")"
+                            if prevChar == "," || (prevChar != "{" && prevChar != "[" && prevChar != "(" && !closes) {
+                                out[o] = " "
+                                o += 1
+                            }
+                        } else if p.col != tok.start.col {
+                            let lineStart = lineOffsets[tok.start.row - 1]
+                            if p.col < tok.start.col, tok.start.col <= lineOffsets[tok.start.row] - lineStart {
+                                append((lineStart + p.col)..<(lineStart + tok.start.col))
+                            }
                         }
                     }
+                    if tok.kind == .string {
+                        Self.writeMuted(UnsafeBufferPointer(rebasing: text[tok.textRange]), to: out.baseAddress! + o)
+                        o += tok.textRange.count
+                    } else {
+                        append(tok.textRange)
+                    }
+                    mapping.append((o, tok.end.row, tok.end.col))
+                    prev = tok.end
                 }
-                let tokenText = UnsafeBufferPointer(rebasing: text[tok.textRange])
-                if tok.kind == .string {
-                    Self.appendMuted(tokenText, to: &logical)
-                } else {
-                    logical.append(contentsOf: tokenText)
-                }
-                mapping.append((logical.count, tok.end.row, tok.end.col))
-                prev = tok.end
+                return o
             }
         }
-        self.logical = logical
+        built.removeLast(bound - length)
+        logical = built
     }
 
     static func expandIndent(_ line: ArraySlice<Unicode.Scalar>) -> Int {
@@ -273,8 +313,8 @@ struct PycodestyleAnalysis {
 
         if !logical.isEmpty {
             previousIndentLevel = indentLevel
-            previousLogical = logical
-            if indentLevel == 0 { previousUnindentedLogical = logical }
+            previousLogical = EarlierLine(logical)
+            if indentLevel == 0 { previousUnindentedLogical = previousLogical }
         }
         blankLines = 0
         return true
@@ -403,7 +443,7 @@ struct PycodestyleAnalysis {
         } else if Self.startsWithTopLevel(logical[...]) {
             if isOneLiner() && blankBefore == 0 { return }
             if indentLevel > 0 {
-                if !(blankBefore == method || previousIndentLevel < indentLevel || Self.docstringStart(previousLogical)) {
+                if !(blankBefore == method || previousIndentLevel < indentLevel || previousLogical.docstringStart) {
                     var ancestor = indentLevel
                     var nested = false
                     var i = lineNumber - top
@@ -423,7 +463,7 @@ struct PycodestyleAnalysis {
                 addAt("E302", 0, ["count": String(blankBefore)])
             }
         } else if !logical.isEmpty && indentLevel == 0 && blankBefore != top
-                    && (Self.hasPrefix(previousUnindentedLogical, "def ") || Self.hasPrefix(previousUnindentedLogical, "class ")) {
+                    && previousUnindentedLogical.definition {
             addAt("E305", 0, ["count": String(blankBefore)])
         }
     }

@@ -90,6 +90,8 @@ struct PycodestyleAnalysis {
     // The current logical line.
     var lineTokens: ArraySlice<PyToken> = []
     var logical: [Unicode.Scalar] = []
+    /// The insides of the line's long strings, in order (see `StringInsides`).
+    var stringInsides: [Range<Int>] = []
     var mapping: [(offset: Int, row: Int, col: Int)] = []
     var lineNumber = 0
 
@@ -192,21 +194,24 @@ struct PycodestyleAnalysis {
     static func isSkip(_ k: PyToken.Kind) -> Bool { k == .nl || k == .newline || k == .indent || k == .dedent }
 
     /// Writes a string token's text at `out` with what lies between its quotes made "x" (as
-    /// pycodestyle's `mute_string`).
-    static func writeMuted(_ text: UnsafeBufferPointer<Unicode.Scalar>, to out: UnsafeMutablePointer<Unicode.Scalar>) {
-        guard let last = text.last, let firstIndex = text.firstIndex(of: last) else { return }
+    /// pycodestyle's `mute_string`); gives where the x's are.
+    @discardableResult
+    static func writeMuted(_ text: UnsafeBufferPointer<Unicode.Scalar>, to out: UnsafeMutablePointer<Unicode.Scalar>) -> Range<Int> {
+        guard let last = text.last, let firstIndex = text.firstIndex(of: last) else { return 0..<0 }
         out.update(from: text.baseAddress!, count: text.count)
         let count = text.count
         var start = firstIndex + 1
         var end = count - 1
         if count >= 3, text[count - 3] == last, text[count - 2] == last { start += 2; end -= 2 }
-        guard start < end else { return }
+        guard start < end else { return 0..<0 }
         for i in start..<end { out[i] = "x" }
+        return start..<end
     }
 
     /// Makes `logical` and `mapping` from the line's tokens, as pycodestyle's `build_tokens_line`.
     mutating func buildTokensLine() {
         mapping.removeAll(keepingCapacity: true)
+        stringInsides.removeAll(keepingCapacity: true)
         // The longest the line can get, to write it in place: each token's text, the white
         // space before it on its row, or a space for a change of row.
         var bound = 0
@@ -252,7 +257,10 @@ struct PycodestyleAnalysis {
                         }
                     }
                     if tok.kind == .string {
-                        Self.writeMuted(UnsafeBufferPointer(rebasing: text[tok.textRange]), to: out.baseAddress! + o)
+                        let muted = Self.writeMuted(UnsafeBufferPointer(rebasing: text[tok.textRange]), to: out.baseAddress! + o)
+                        if muted.count >= StringInsides.shortest {
+                            stringInsides.append((o + muted.lowerBound)..<(o + muted.upperBound))
+                        }
                         o += tok.textRange.count
                     } else {
                         append(tok.textRange)
@@ -480,9 +488,12 @@ struct PycodestyleAnalysis {
 
     mutating func extraneousWhitespace() {
         let logical = self.logical
+        var insides = StringInsides(stringInsides)
         logical.withUnsafeBufferPointer { l in
             var i = 0
             while i + 1 < l.count {
+                i = insides.skip(i)
+                guard i + 1 < l.count else { break }
                 let a = l[i], b = l[i + 1]
                 if a == " " || a == "\t" {
                     let closing = b == "]" || b == "}" || b == ")"
@@ -511,6 +522,7 @@ struct PycodestyleAnalysis {
     mutating func whitespaceAroundKeywords() {
         let logical = self.logical
         let keywords = Self.pycodestyleKeywords
+        var insides = StringInsides(stringInsides)
         logical.withUnsafeBufferPointer { l in
             let n = l.count
             /// Whether the word `l[from..<to]` is a keyword.
@@ -519,6 +531,8 @@ struct PycodestyleAnalysis {
             }
             var i = 0
             while i < n {
+                i = insides.skip(i)
+                guard i < n else { break }
                 // White space is ASCII up to " ", or not ASCII: one comparison for most characters.
                 guard l[i].value &- 0x21 >= 0x5F, Self.isSpace(l[i]) else { i += 1; continue }
                 let b = i
@@ -606,13 +620,14 @@ struct PycodestyleAnalysis {
     /// operator that is not white space, so the scan goes from one operator to the next.
     mutating func whitespaceAroundOperator() {
         let logical = self.logical
+        var insides = StringInsides(stringInsides)
         logical.withUnsafeBufferPointer { l in
             let n = l.count
             var p = 0  // where the search goes on
             while p < n {
                 // The next operator after p.
-                var r = p + 1
-                while r < n, !Self.isOperatorChar(l[r]), !(l[r] == ":" && r + 1 < n && l[r + 1] == "=") { r += 1 }
+                var r = insides.skip(p + 1)
+                while r < n, !Self.isOperatorChar(l[r]), !(l[r] == ":" && r + 1 < n && l[r + 1] == "=") { r = insides.skip(r + 1) }
                 if r >= n { break }
                 // Where the match would start: no earlier character can start one.
                 var m = r - 1
@@ -857,13 +872,15 @@ struct PycodestyleAnalysis {
     mutating func compoundStatements() {
         let l = logical
         let last = l.count - 1
+        let insides = stringInsides
         // Where `c` next occurs from `from`, or -1.
         func next(_ c: Unicode.Scalar, from: Int) -> Int {
-            l.withUnsafeBufferPointer { l in
-                var i = from
+            var skipper = StringInsides(insides)
+            return l.withUnsafeBufferPointer { l in
+                var i = skipper.skip(from)
                 while i < l.count {
                     if l[i] == c { return i }
-                    i += 1
+                    i = skipper.skip(i + 1)
                 }
                 return -1
             }
@@ -873,8 +890,10 @@ struct PycodestyleAnalysis {
         // Brackets opened minus closed, so far, per kind.
         var braces = 0, brackets = 0, parens = 0
         while found > -1 && found < last {
-            for c in l[prevFound..<found] {
-                switch c {
+            var skipper = StringInsides(insides)
+            var i = skipper.skip(prevFound)
+            while i < found {
+                switch l[i] {
                 case "{": braces += 1
                 case "}": braces -= 1
                 case "[": brackets += 1
@@ -883,6 +902,7 @@ struct PycodestyleAnalysis {
                 case ")": parens -= 1
                 default: break
                 }
+                i = skipper.skip(i + 1)
             }
             if braces <= 0 && brackets <= 0 && parens <= 0 && l[found + 1] != "=" {
                 if Self.containsLambda(l[0..<found]) {
@@ -954,11 +974,12 @@ struct PycodestyleAnalysis {
         let l = logical
         let n = l.count
         // Either form of the match has `==` or `!=`: most lines have neither, and need no more.
+        var insides = StringInsides(stringInsides)
         let compares = l.withUnsafeBufferPointer { l in
-            var i = 1
+            var i = insides.skip(1)
             while i < n {
                 if l[i] == "=", l[i - 1] == "=" || l[i - 1] == "!" { return true }
-                i += 1
+                i = insides.skip(i + 1)
             }
             return false
         }
@@ -1042,5 +1063,40 @@ struct PycodestyleAnalysis {
             prevText = text
             prevStart = tok.start
         }
+    }
+}
+
+/// The insides of a logical line's long strings, which `buildTokensLine` made all "x": no check
+/// of the line's characters finds anything there (nothing in them is white space, a bracket,
+/// an operator or punctuation), and in docstrings lie most of the characters. The scans from
+/// left to right jump over them with this.
+struct StringInsides {
+    /// The shortest inside worth a jump.
+    static let shortest = 8
+
+    private let runs: [Range<Int>]
+    private var next = 0
+    /// Where the next inside starts (`Int.max` when no other is ahead).
+    private var nextStart: Int
+
+    init(_ runs: [Range<Int>]) {
+        self.runs = runs
+        nextStart = runs.first?.lowerBound ?? .max
+    }
+
+    /// `i`, or the end of the inside it lies in (offsets given must not decrease).
+    @inline(__always)
+    mutating func skip(_ i: Int) -> Int {
+        i < nextStart ? i : skipSlowly(i)
+    }
+
+    private mutating func skipSlowly(_ i: Int) -> Int {
+        var i = i
+        while next < runs.count, i >= runs[next].lowerBound {
+            if i < runs[next].upperBound { i = runs[next].upperBound }
+            next += 1
+        }
+        nextStart = next < runs.count ? runs[next].lowerBound : .max
+        return i
     }
 }

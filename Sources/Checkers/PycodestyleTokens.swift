@@ -66,10 +66,11 @@ struct ShortText: Hashable, ExpressibleByStringLiteral, CustomStringConvertible 
     /// The text (for messages); `other` has none to give and prints as "".
     var description: String {
         guard self != .other else { return "" }
-        var bytes: [UInt8] = []
-        var b = bits
-        while b != 0 { bytes.append(UInt8(b & 0xFF)); b >>= 8 }
-        return String(decoding: bytes.reversed(), as: UTF8.self)
+        let count = (64 - bits.leadingZeroBitCount + 7) / 8
+        return String(unsafeUninitializedCapacity: count) { out in
+            for i in 0..<count { out[i] = UInt8(truncatingIfNeeded: bits >> (8 * (count - 1 - i))) }
+            return count
+        }
     }
 }
 
@@ -244,7 +245,21 @@ struct PyTokens {
                 let n = buf.count
                 var i = 0, o = 0
                 if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }  // a byte-order mark
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
                 while i < n {
+                    // Eight ASCII bytes without a line break (most of a file) go through as one
+                    // word: no byte has its high bit set, none is "\n" or "\r" (that is, XOR-ed
+                    // with one, none is zero).
+                    if i + 8 <= n {
+                        let w = UInt64(littleEndian: UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                        let lf = w ^ (0x0A * ones), cr = w ^ (0x0D * ones)
+                        if (w | ((lf &- ones) & ~lf) | ((cr &- ones) & ~cr)) & highs == 0 {
+                            for k in 0..<8 { out[o + k] = Unicode.Scalar(UInt8(truncatingIfNeeded: w &>> (8 * k))) }
+                            i += 8
+                            o += 8
+                            continue
+                        }
+                    }
                     let b = buf[i]
                     if b < 0x80 {
                         i += 1

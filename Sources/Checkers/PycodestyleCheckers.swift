@@ -1,3 +1,4 @@
+import Foundation
 import Rules
 import SyntaxTree
 
@@ -26,6 +27,8 @@ final class PycodestyleFindingsBox {
 struct PycodestyleChecker: Checker {
     static let name = "pycodestyle"
     static let parameters = ["code": "the pycodestyle code to report (E101, E111, …, E743)"]
+    /// (One for all linters: it checks that the rules are the ones it holds codes for.)
+    private static let ruleCodes = RuleCodes()
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let box = context.shared(PycodestyleFindingsBox.self) {
@@ -36,14 +39,31 @@ struct PycodestyleChecker: Checker {
         // Most candidates have few findings or none: a scan per rule costs less than grouping.
         guard !box.findings.isEmpty else { return }
         let lineCount = context.source.lineCount
-        for rule in rules {
-            let code = ShortText(rule.string("code") ?? rule.code)
+        for (rule, code) in zip(rules, Self.ruleCodes.codes(of: rules)) {
             for f in box.findings where f.code == code {
                 let row = min(max(f.row, 1), lineCount)
                 let p = SourcePosition(line: row, column: f.col + 1, offset: 0)
                 report(rule.finding(p, p, f.values))
             }
         }
+    }
+}
+
+/// The `code` parameter of each rule, packed, kept from the last candidate: the linter passes
+/// the same rules for every candidate, and a parameter is a dictionary lookup.
+private final class RuleCodes: @unchecked Sendable {  // (what it holds is behind the lock)
+    private let lock = NSLock()
+    private var rules: [ActiveRule] = []
+    private var codes: [ShortText] = []
+
+    func codes(of rules: [ActiveRule]) -> [ShortText] {
+        lock.lock()
+        defer { lock.unlock() }
+        if rules.count != self.rules.count || !zip(rules, self.rules).allSatisfy({ $0 === $1 }) {
+            self.rules = rules  // (held, so that no other rule can come to have one's identity)
+            codes = rules.map { ShortText($0.string("code") ?? $0.code) }
+        }
+        return codes
     }
 }
 

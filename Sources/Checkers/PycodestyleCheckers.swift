@@ -114,6 +114,10 @@ struct PycodestyleAnalysis {
     var stringInsides: [Range<Int>] = []
     var mapping: [(offset: Int, row: Int, col: Int)] = []
     var lineNumber = 0
+    /// Whether the line has a token `l`, `O` or `I` (E741 needs one).
+    var hasAmbiguousName = false
+    /// Whether the line has a `=` inside parentheses or square brackets (E251 and E252 need one).
+    var hasBracketedEquals = false
 
     init(tokens: PyTokens) {
         scalars = tokens.scalars
@@ -232,6 +236,9 @@ struct PycodestyleAnalysis {
     mutating func buildTokensLine() {
         mapping.removeAll(keepingCapacity: true)
         stringInsides.removeAll(keepingCapacity: true)
+        hasAmbiguousName = false
+        hasBracketedEquals = false
+        var parens = 0  // as namedParameterEquals counts them
         // The longest the line can get, to write it in place: each token's text, the white
         // space before it on its row, or a space for a change of row.
         var bound = 0
@@ -261,6 +268,12 @@ struct PycodestyleAnalysis {
                     if Self.isSkip(tok.kind) { continue }
                     if mapping.isEmpty { mapping.append((0, tok.start.row, tok.start.col)) }
                     if tok.kind == .comment { continue }
+                    let t = tok.short
+                    if t == "l" || t == "O" || t == "I" { hasAmbiguousName = true }
+                    if tok.kind == .op {
+                        if t == "(" || t == "[" { parens += 1 } else if t == ")" || t == "]" { parens -= 1 }
+                        else if t == "=" && parens != 0 { hasBracketedEquals = true }
+                    }
                     if let p = prev {
                         if p.row != tok.start.row {
                             let prevChar = p.col >= 1 ? text[lineOffsets[p.row - 1] + p.col - 1] : text[lineOffsets[p.row] - 1]
@@ -759,6 +772,7 @@ struct PycodestyleAnalysis {
     }
 
     mutating func namedParameterEquals() {
+        guard hasBracketedEquals else { return }  // (no finding without one)
         var parens = 0
         var noSpace = false, requireSpace = false
         var prevEnd: (row: Int, col: Int) = (0, 0)
@@ -1043,7 +1057,7 @@ struct PycodestyleAnalysis {
 
     mutating func ambiguousIdentifier() {
         let t = lineTokens
-        guard t.count > 1 else { return }
+        guard t.count > 1, hasAmbiguousName else { return }  // (no finding without such a name)
         var funcDepth: Int? = nil
         var seenColon = false
         var depth = 0

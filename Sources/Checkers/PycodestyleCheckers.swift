@@ -118,6 +118,14 @@ struct PycodestyleAnalysis {
     var hasAmbiguousName = false
     /// Whether the line has a `=` inside parentheses or square brackets (E251 and E252 need one).
     var hasBracketedEquals = false
+    /// Whether the line has a comment (E261, E262, E265, E266 need one).
+    var hasComment = false
+    /// Whether the line has a `(` or `[` that does not follow the token before it (E211 needs one).
+    var hasDetachedBracket = false
+    /// The rows (1-based) that end in a backslash, in order (E502 needs one).
+    var backslashRows: [Int] = []
+    /// Bracket characters open in `missingWhitespace` (kept, for its capacity).
+    var openBraces: [Unicode.Scalar] = []
 
     init(tokens: PyTokens) {
         scalars = tokens.scalars
@@ -193,6 +201,9 @@ struct PycodestyleAnalysis {
     mutating func physicalChecks() {
         for i in 0..<lineCount {
             let start = lineOffsets[i], end = lineOffsets[i + 1]  // never empty
+            var last = end - 1
+            while last > start, scalars[last] == "\n" || scalars[last] == "\r" { last -= 1 }
+            if scalars[last] == "\\" { backslashRows.append(i + 1) }
             let first = scalars[start]
             if indentChar == nil, first == " " || first == "\t" || first == "\u{A0}" { indentChar = first }
             var k = start
@@ -238,6 +249,8 @@ struct PycodestyleAnalysis {
         stringInsides.removeAll(keepingCapacity: true)
         hasAmbiguousName = false
         hasBracketedEquals = false
+        hasComment = false
+        hasDetachedBracket = false
         var parens = 0  // as namedParameterEquals counts them
         // The longest the line can get, to write it in place: each token's text, the white
         // space before it on its row, or a space for a change of row.
@@ -267,12 +280,18 @@ struct PycodestyleAnalysis {
                 for tok in lineTokens {
                     if Self.isSkip(tok.kind) { continue }
                     if mapping.isEmpty { mapping.append((0, tok.start.row, tok.start.col)) }
-                    if tok.kind == .comment { continue }
+                    if tok.kind == .comment { hasComment = true; continue }
                     let t = tok.short
                     if t == "l" || t == "O" || t == "I" { hasAmbiguousName = true }
                     if tok.kind == .op {
-                        if t == "(" || t == "[" { parens += 1 } else if t == ")" || t == "]" { parens -= 1 }
-                        else if t == "=" && parens != 0 { hasBracketedEquals = true }
+                        if t == "(" || t == "[" {
+                            parens += 1
+                            if prev.map({ $0 != tok.start }) ?? true { hasDetachedBracket = true }
+                        } else if t == ")" || t == "]" {
+                            parens -= 1
+                        } else if t == "=" && parens != 0 {
+                            hasBracketedEquals = true
+                        }
                     }
                     if let p = prev {
                         if p.row != tok.start.row {
@@ -621,7 +640,7 @@ struct PycodestyleAnalysis {
 
     mutating func whitespaceBeforeParameters() {
         let t = lineTokens
-        guard t.count > 1 else { return }
+        guard t.count > 1, hasDetachedBracket else { return }  // (no finding without one)
         let keywords = Self.keywords, singletons = Self.singletons, softKeywords = Self.softKeywords
         let first = t.startIndex
         var prevKind = t[first].kind, prevText = t[first].short, prevEnd = t[first].end
@@ -698,6 +717,9 @@ struct PycodestyleAnalysis {
         var prevText: ShortText? = nil
         var prevEnd: (row: Int, col: Int)? = nil
         var braces: [Unicode.Scalar] = []
+        swap(&braces, &openBraces)  // (its storage, from the last line)
+        braces.removeAll(keepingCapacity: true)
+        defer { swap(&braces, &openBraces) }
         for tok in lineTokens {
             let text = tok.short
             if tok.kind == .op && (text == "[" || text == "(" || text == "{") {
@@ -810,6 +832,7 @@ struct PycodestyleAnalysis {
     }
 
     mutating func whitespaceBeforeComment() {
+        guard hasComment else { return }
         var prevEnd: (row: Int, col: Int) = (0, 0)
         for tok in lineTokens {
             if tok.kind == .comment {
@@ -972,6 +995,14 @@ struct PycodestyleAnalysis {
     }
 
     mutating func explicitLineJoin() {
+        // Only a row that ends in a backslash can be reported: is one of the line's?
+        guard let first = lineTokens.first, let last = lineTokens.last else { return }
+        var lo = 0, hi = backslashRows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if backslashRows[mid] < first.start.row { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < backslashRows.count, backslashRows[lo] <= last.end.row else { return }
         var prevStart = 0, prevEnd = 0, parens = 0
         var comment = false
         var backslash: (row: Int, col: Int)? = nil

@@ -770,13 +770,13 @@ struct PycodestyleAnalysis {
                     if text == "=" && (braces.last == "l" || braces.last == "(") {
                     } else if wsNeeded.contains(text) {
                         need = .yes
-                    } else if unary.contains(text) {
+                    } else if tok.kind == .op, unary.contains(text) {  // (no name is an operator)
                         let pt = prevText ?? ""
                         if (prevKind == .op && (pt.isEmpty || pt == "}" || pt == "]" || pt == ")"))
                             || (prevKind != .op && !keywords.contains(pt) && !softKeywords.contains(pt)) {
                             optional = true
                         }
-                    } else if wsOptional.contains(text) {
+                    } else if tok.kind == .op, wsOptional.contains(text) {
                         optional = true
                     }
                     if optional {

@@ -98,7 +98,7 @@ struct PycodestyleAnalysis {
         var definition = false
 
         init() {}
-        init(_ line: [Unicode.Scalar]) {
+        init(_ line: ArraySlice<Unicode.Scalar>) {
             isEmpty = line.isEmpty
             first = line.first
             last = line.last
@@ -109,7 +109,10 @@ struct PycodestyleAnalysis {
 
     // The current logical line.
     var lineTokens: ArraySlice<PyToken> = []
-    var logical: [Unicode.Scalar] = []
+    /// The line (a prefix of `logicalStorage`: its indices start at 0).
+    var logical: ArraySlice<Unicode.Scalar> = []
+    /// Where the lines are written, one after the other (its count only grows).
+    var logicalStorage: [Unicode.Scalar] = []
     /// The insides of the line's long strings, in order (see `StringInsides`).
     var stringInsides: [Range<Int>] = []
     var mapping: [(offset: Int, row: Int, col: Int)] = []
@@ -261,11 +264,11 @@ struct PycodestyleAnalysis {
             bound += tok.textRange.count + 1
             last = tok.end
         }
-        // The last line's array, reused (nothing else holds it): made long enough, written, cut.
+        // Written in place in the storage (which nothing else holds then), made long enough.
+        logical = []
         var built: [Unicode.Scalar] = []
-        swap(&built, &logical)
-        built.removeAll(keepingCapacity: true)
-        built.append(contentsOf: repeatElement(" ", count: bound))
+        swap(&built, &logicalStorage)
+        if built.count < bound { built.append(contentsOf: repeatElement(" ", count: bound - built.count)) }
         let scalars = self.scalars
         let length = scalars.withUnsafeBufferPointer { text in
             built.withUnsafeMutableBufferPointer { out in
@@ -323,8 +326,8 @@ struct PycodestyleAnalysis {
                 return o
             }
         }
-        built.removeLast(bound - length)
-        logical = built
+        logicalStorage = built
+        logical = logicalStorage[..<length]
     }
 
     static func expandIndent(_ line: ArraySlice<Unicode.Scalar>) -> Int {
@@ -393,12 +396,14 @@ struct PycodestyleAnalysis {
     @inline(__always)
     static func isWord(_ c: Unicode.Scalar) -> Bool { PyTokens.isWord(c) }
 
-    static func hasPrefix(_ s: [Unicode.Scalar], _ p: StaticString) -> Bool {
-        hasPrefix(s[...], at: 0, p)
+    @inline(__always)
+    static func hasPrefix(_ s: ArraySlice<Unicode.Scalar>, _ p: StaticString) -> Bool {
+        hasPrefix(s, at: 0, p)
     }
 
     /// Whether `p` (ASCII) starts at offset `at` of `s` (without making arrays or strings: this
     /// runs for every logical line).
+    @inline(__always)
     static func hasPrefix(_ s: ArraySlice<Unicode.Scalar>, at: Int, _ p: StaticString) -> Bool {
         let count = p.utf8CodeUnitCount
         let i = s.startIndex + at
@@ -436,7 +441,8 @@ struct PycodestyleAnalysis {
     }
 
     /// `^\s*(def|async\s+def|for|async\s+for|if|elif|else|try|except|finally|with|async\s+with|class|while)\b`
-    static func startsWithIndentStatement(_ s: [Unicode.Scalar]) -> Bool {
+    static func startsWithIndentStatement(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
+        let s = Array(s)  // (indexed from 0; seldom called)
         var i = 0
         while i < s.count, isSpace(s[i]) { i += 1 }
         var j = i
@@ -529,11 +535,11 @@ struct PycodestyleAnalysis {
     }
 
     /// `u?r?["\']`
-    static func docstringStart(_ s: [Unicode.Scalar]) -> Bool {
-        var i = 0
-        if i < s.count, s[i] == "u" { i += 1 }
-        if i < s.count, s[i] == "r" { i += 1 }
-        return i < s.count && (s[i] == "\"" || s[i] == "'")
+    static func docstringStart(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
+        var i = s.startIndex
+        if i < s.endIndex, s[i] == "u" { i += 1 }
+        if i < s.endIndex, s[i] == "r" { i += 1 }
+        return i < s.endIndex && (s[i] == "\"" || s[i] == "'")
     }
 
     // MARK: E2
@@ -885,16 +891,17 @@ struct PycodestyleAnalysis {
         }
     }
 
-    static func isStringLiteral(_ l: [Unicode.Scalar]) -> Bool {
-        var i = 0
-        if i < l.count, l[i] == "u" || l[i] == "U" || l[i] == "b" || l[i] == "B" { i += 1 }
-        if i < l.count, l[i] == "r" || l[i] == "R" { i += 1 }
-        return i < l.count && (l[i] == "\"" || l[i] == "'")
+    static func isStringLiteral(_ l: ArraySlice<Unicode.Scalar>) -> Bool {
+        var i = l.startIndex
+        if i < l.endIndex, l[i] == "u" || l[i] == "U" || l[i] == "b" || l[i] == "B" { i += 1 }
+        if i < l.endIndex, l[i] == "r" || l[i] == "R" { i += 1 }
+        return i < l.endIndex && (l[i] == "\"" || l[i] == "'")
     }
 
     /// `^__([^\s]+)__(?::\s*[a-zA-Z.0-9_\[\]\"]+)? = `
-    static func isDunderAssignment(_ l: [Unicode.Scalar]) -> Bool {
+    static func isDunderAssignment(_ l: ArraySlice<Unicode.Scalar>) -> Bool {
         guard hasPrefix(l, "__") else { return false }
+        let l = Array(l)  // (indexed from 0)
         /// `[a-zA-Z.0-9_\[\]\"]`
         func isAnnotation(_ c: Unicode.Scalar) -> Bool {
             let v = c.value

@@ -50,7 +50,8 @@ struct PycodestyleChecker: Checker {
 }
 
 /// The `code` parameter of each rule, packed, kept from the last candidate: the linter passes
-/// the same rules for every candidate, and a parameter is a dictionary lookup.
+/// the same rules for every candidate, and a parameter is a dictionary lookup. It holds the
+/// rules it answered for, so it can tell them by identity.
 private final class RuleCodes: @unchecked Sendable {  // (what it holds is behind the lock)
     private let lock = NSLock()
     private var rules: [ActiveRule] = []
@@ -60,7 +61,7 @@ private final class RuleCodes: @unchecked Sendable {  // (what it holds is behin
         lock.lock()
         defer { lock.unlock() }
         if rules.count != self.rules.count || !zip(rules, self.rules).allSatisfy({ $0 === $1 }) {
-            self.rules = rules  // (held, so that no other rule can come to have one's identity)
+            self.rules = rules  // (held: no other rule can come to have one's identity)
             codes = rules.map { ShortText($0.string("code") ?? $0.code) }
         }
         return codes
@@ -87,7 +88,7 @@ struct PycodestyleAnalysis {
     var seenNonImports = false, seenDocstring = false
 
     /// What the checks read of an earlier logical line (pycodestyle keeps the line itself; here
-    /// its array is reused for the next line).
+    /// the next line is written over it).
     struct EarlierLine {
         var isEmpty = true
         var first: Unicode.Scalar? = nil
@@ -111,7 +112,7 @@ struct PycodestyleAnalysis {
     var lineTokens: ArraySlice<PyToken> = []
     /// The line (a prefix of `logicalStorage`: its indices start at 0).
     var logical: ArraySlice<Unicode.Scalar> = []
-    /// Where the lines are written, one after the other (its count only grows).
+    /// Where each line is written, over the last (its count only grows: it is never cut).
     var logicalStorage: [Unicode.Scalar] = []
     /// The insides of the line's long strings, in order (see `StringInsides`).
     var stringInsides: [Range<Int>] = []
@@ -123,7 +124,8 @@ struct PycodestyleAnalysis {
     var hasBracketedEquals = false
     /// Whether the line has a comment (E261, E262, E265, E266 need one).
     var hasComment = false
-    /// Whether the line has a `(` or `[` that does not follow the token before it (E211 needs one).
+    /// Whether the line has a `(` or `[` not right after the token before it, or first (E211
+    /// needs one).
     var hasDetachedBracket = false
     /// The rows (1-based) that end in a backslash, in order (E502 needs one).
     var backslashRows: [Int] = []

@@ -165,6 +165,8 @@ struct PyTokens {
     /// The number of physical lines.
     var lineCount: Int { lineOffsets.count - 1 }
 
+    /// Python's operators and delimiters, as tokenize knows them: what `operatorLength` finds
+    /// (kept as its reference).
     static let operators: [String] = [
         "**=", "...", "//=", ">>=", "<<=", "!=", "%=", "&=", "**", "*=", "+=", "-=", "->", "//", "/=",
         ":=", "<<", "<=", "==", ">=", ">>", "@=", "^=", "|=", "%", "&", "(", ")", "*", "+", ",", "-",

@@ -62,7 +62,7 @@ extension PycodestyleAnalysis {
 
         func lineIndent(_ token: PyToken) -> Int {
             guard !token.lineRows.isEmpty else { return 0 }
-            return Self.expandIndent(lines[token.start.row - 1][...])
+            return Self.expandIndent(line(token.start.row - 1))
         }
 
         for token in tokens {
@@ -169,8 +169,8 @@ extension PycodestyleAnalysis {
     /// Whether only white space follows `token` on its line (Python's `str.isspace`, which is
     /// false for nothing).
     private func endsLine(_ token: PyToken) -> Bool {
-        let line = lines[token.end.row - 1]
-        guard token.end.col < line.count else { return false }
-        return line[token.end.col...].allSatisfy(Self.isSpace)
+        let text = line(token.end.row - 1)
+        guard token.end.col < text.count else { return false }
+        return text[(text.startIndex + token.end.col)...].allSatisfy(Self.isSpace)
     }
 }

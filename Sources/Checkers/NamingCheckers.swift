@@ -17,7 +17,15 @@ enum NamingFunctionKind: String {
 }
 
 /// Python's `str.lower() != str`: the name has a letter that lowercasing changes.
-func hasUppercase(_ name: String) -> Bool { name.lowercased() != name }
+func hasUppercase(_ name: String) -> Bool {
+    // ASCII (most names): lowercasing changes only A-Z.
+    var ascii = true, upper = false
+    for b in name.utf8 {
+        if b >= 0x80 { ascii = false; break }
+        if b >= 0x41 && b <= 0x5A { upper = true }
+    }
+    return ascii ? upper : name.lowercased() != name
+}
 
 /// Python's `str.isupper()` and `str.islower()`: at least one cased letter, all of one case.
 func pyIsUpper(_ s: String) -> Bool { s.contains { $0.isUppercase } && !s.contains { $0.isLowercase } }
@@ -163,16 +171,28 @@ struct NamingFunctionChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let kinds = namingFunctionKinds(context.classes, classmethodDecorators: [], staticmethodDecorators: [])
         let fns = context.functions
+        guard !fns.isEmpty else { return }
+        let classes = context.classes
+        let kinds = classes.isEmpty ? [:]
+            : namingFunctionKinds(classes, classmethodDecorators: [], staticmethodDecorators: [])
+        // Each function's name, read once for every rule.
+        let nodes = context.tree.nodes
+        let named: [(fn: Node, nameNode: Node, name: String)] = fns.compactMap { fn in
+            guard let i = nodes.index(of: fn) else {
+                guard let n = fn.child(byField: "name") else { return nil }
+                return (fn, n, n.text)
+            }
+            guard let n = nodes.child(i, field: "name") else { return nil }
+            let nameNode = nodes.node(n)
+            return (fn, nameNode, context.tree.source.text(in: nodes.startByte(n)..<nodes.endByte(n)))
+        }
         for rule in rules {
             let ignored = rule.stringSet("ignore-names")
             let check = rule.string("check") ?? ""
-            for fn in fns {
-                guard let nameNode = fn.child(byField: "name") else { continue }
-                let name = nameNode.text
+            for (fn, nameNode, name) in named {
                 if ignored.contains(name) || name == "__dir__" || name == "__getattr__" { continue }
-                let isFunction = kinds[fn.byteRange.lowerBound] == nil
+                let isFunction = kinds.isEmpty || kinds[fn.byteRange.lowerBound] == nil
                 if !isFunction && Self.hasOverride(fn) { continue }
                 switch check {
                 case "lowercase" where hasUppercase(name):
@@ -201,9 +221,12 @@ struct NamingFirstArgumentChecker: Checker {
     ]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
+        // Without a class, no `def` is a method.
+        let classes = context.classes
+        guard !classes.isEmpty else { return }
         let fns = context.functions
         for rule in rules {
-            let kinds = namingFunctionKinds(context.classes, classmethodDecorators: rule.strings("classmethod-decorators"),
+            let kinds = namingFunctionKinds(classes, classmethodDecorators: rule.strings("classmethod-decorators"),
                                             staticmethodDecorators: rule.strings("staticmethod-decorators"))
             let ignored = rule.stringSet("ignore-names")
             guard let wanted = rule.string("kind").flatMap(NamingFunctionKind.init(rawValue:)),
@@ -524,11 +547,8 @@ struct NamingExceptionChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        var classes: [Node] = []
-        context.tree.forEachNode { node in
-            if node.symbol == Symbols.classDefinition { classes.append(node) }
-            return true
-        }
+        let classes = context.classes
+        guard !classes.isEmpty else { return }
         for rule in rules {
             let ignored = rule.stringSet("ignore-names")
             let suffix = rule.string("suffix") ?? "Error"

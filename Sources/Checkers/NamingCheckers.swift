@@ -17,7 +17,15 @@ enum NamingFunctionKind: String {
 }
 
 /// Python's `str.lower() != str`: the name has a letter that lowercasing changes.
-func hasUppercase(_ name: String) -> Bool { name.lowercased() != name }
+func hasUppercase(_ name: String) -> Bool {
+    // ASCII (most names): lowercasing changes only A-Z.
+    var ascii = true, upper = false
+    for b in name.utf8 {
+        if b >= 0x80 { ascii = false; break }
+        if b >= 0x41 && b <= 0x5A { upper = true }
+    }
+    return ascii ? upper : name.lowercased() != name
+}
 
 /// Python's `str.isupper()` and `str.islower()`: at least one cased letter, all of one case.
 func pyIsUpper(_ s: String) -> Bool { s.contains { $0.isUppercase } && !s.contains { $0.isLowercase } }
@@ -163,16 +171,28 @@ struct NamingFunctionChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        let kinds = namingFunctionKinds(context.classes, classmethodDecorators: [], staticmethodDecorators: [])
         let fns = context.functions
+        guard !fns.isEmpty else { return }
+        let classes = context.classes
+        let kinds = classes.isEmpty ? [:]
+            : namingFunctionKinds(classes, classmethodDecorators: [], staticmethodDecorators: [])
+        // Each function's name, read once for every rule.
+        let nodes = context.tree.nodes
+        let named: [(fn: Node, nameNode: Node, name: String)] = fns.compactMap { fn in
+            guard let i = nodes.index(of: fn) else {
+                guard let n = fn.child(byField: "name") else { return nil }
+                return (fn, n, n.text)
+            }
+            guard let n = nodes.child(i, field: "name") else { return nil }
+            let nameNode = nodes.node(n)
+            return (fn, nameNode, context.tree.source.text(in: nodes.startByte(n)..<nodes.endByte(n)))
+        }
         for rule in rules {
             let ignored = rule.stringSet("ignore-names")
             let check = rule.string("check") ?? ""
-            for fn in fns {
-                guard let nameNode = fn.child(byField: "name") else { continue }
-                let name = nameNode.text
+            for (fn, nameNode, name) in named {
                 if ignored.contains(name) || name == "__dir__" || name == "__getattr__" { continue }
-                let isFunction = kinds[fn.byteRange.lowerBound] == nil
+                let isFunction = kinds.isEmpty || kinds[fn.byteRange.lowerBound] == nil
                 if !isFunction && Self.hasOverride(fn) { continue }
                 switch check {
                 case "lowercase" where hasUppercase(name):
@@ -201,9 +221,12 @@ struct NamingFirstArgumentChecker: Checker {
     ]
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
+        // Without a class, no `def` is a method.
+        let classes = context.classes
+        guard !classes.isEmpty else { return }
         let fns = context.functions
         for rule in rules {
-            let kinds = namingFunctionKinds(context.classes, classmethodDecorators: rule.strings("classmethod-decorators"),
+            let kinds = namingFunctionKinds(classes, classmethodDecorators: rule.strings("classmethod-decorators"),
                                             staticmethodDecorators: rule.strings("staticmethod-decorators"))
             let ignored = rule.stringSet("ignore-names")
             guard let wanted = rule.string("kind").flatMap(NamingFunctionKind.init(rawValue:)),
@@ -233,33 +256,58 @@ struct NamingVariableChecker: Checker {
     ]
 
     struct Binding {
-        var at: Node
+        /// Where the finding is reported (a node index).
+        var at: Int
         var names: [String]
-        var scope: Node?  // the nearest function or class; nil at module level
+        /// The nearest function or class (a node index); -1 at module level.
+        var scope: Int
+        var scopeKind: ScopeKind
     }
+
+    enum ScopeKind { case module, function, klass }
 
     /// Every binding in the tree (computed once per candidate).
     final class Bindings {
         var all: [Binding] = []
-        /// Per function (by start byte): names it declares `global`.
+        /// Per function (by node index): names it declares `global`, for those that declare any.
         var globals: [Int: Set<String>] = [:]
     }
 
-    static func names(_ target: Node) -> [String] {
-        switch target.symbol {
-        case Symbols.identifier: return [target.text]
+    /// What `collect` does with a node, by its symbol.
+    enum Action: UInt8 {
+        case none, assignment, namedExpression, forLoop, withItem, exceptClause, globalStatement
+    }
+
+    static let actions: [Action] = {
+        let pairs: [(UInt16, Action)] = [
+            (Symbols.assignment, .assignment), (Symbols.namedExpression, .namedExpression),
+            (Symbols.forStatement, .forLoop), (Symbols.forInClause, .forLoop), (Symbols.withItem, .withItem),
+            (Symbols.exceptClause, .exceptClause), (Symbols.exceptGroupClause, .exceptClause),
+            (Symbols.globalStatement, .globalStatement),
+        ]
+        var table = [Action](repeating: .none, count: Int(pairs.map(\.0).max() ?? 0) + 1)
+        for (symbol, action) in pairs where symbol != 0 { table[Int(symbol)] = action }
+        return table
+    }()
+
+    /// The names a target binds (node indices of `nodes`).
+    static func names(_ target: Int, _ nodes: NodeList, _ source: SourceText) -> [String] {
+        func text(_ i: Int) -> String { source.text(in: nodes.startByte(i)..<nodes.endByte(i)) }
+        let identifier = Symbols.identifier, comment = Symbols.comment
+        switch nodes.symbol(target) {
+        case identifier: return [text(target)]
         case Symbols.parenthesizedExpression:
-            let inner = target.namedChildren.filter { $0.symbol != Symbols.comment }
-            return inner.count == 1 && inner[0].symbol == Symbols.identifier ? [inner[0].text] : []
+            let inner = nodes.children(target, namedOnly: true).filter { nodes.symbol($0) != comment }
+            return inner.count == 1 && nodes.symbol(inner[0]) == identifier ? [text(inner[0])] : []
         case Symbols.patternList, Symbols.tuplePattern, Symbols.listPattern, Symbols.tuple, Symbols.list, Symbols.expressionList:
             var out: [String] = []
-            for e in target.namedChildren {
-                switch e.symbol {
-                case Symbols.identifier: out.append(e.text)
+            for e in nodes.children(target, namedOnly: true) {
+                switch nodes.symbol(e) {
+                case identifier: out.append(text(e))
                 case Symbols.listSplatPattern, Symbols.listSplat:
-                    if let v = e.namedChildren.first { out += names(v) }
+                    if let v = nodes.children(e, namedOnly: true).first { out += names(v, nodes, source) }
                 case Symbols.parenthesizedExpression, Symbols.patternList, Symbols.tuplePattern, Symbols.listPattern, Symbols.tuple, Symbols.list:
-                    out += names(e)
+                    out += names(e, nodes, source)
                 default: break
                 }
             }
@@ -269,94 +317,128 @@ struct NamingVariableChecker: Checker {
     }
 
     /// The node whose start pep8-naming reports: the target, without parentheses around a name.
-    static func place(_ target: Node) -> Node {
-        if target.symbol == Symbols.parenthesizedExpression || target.symbol == Symbols.tuplePattern,
-           !target.children.contains(where: { $0.symbol == Symbols.comma }),
-           let inner = target.namedChildren.first(where: { $0.symbol != Symbols.comment }), inner.symbol == Symbols.identifier {
+    static func place(_ target: Int, _ nodes: NodeList) -> Int {
+        let s = nodes.symbol(target)
+        if s == Symbols.parenthesizedExpression || s == Symbols.tuplePattern,
+           !nodes.children(target).contains(where: { nodes.symbol($0) == Symbols.comma }),
+           let inner = nodes.children(target, namedOnly: true).first(where: { nodes.symbol($0) != Symbols.comment }),
+           nodes.symbol(inner) == Symbols.identifier {
             return inner
         }
         return target
     }
 
-    static func isNamedTuple(_ value: Node?) -> Bool {
-        guard let value, value.symbol == Symbols.call, let f = value.child(byField: "function") else { return false }
-        if f.symbol == Symbols.identifier { return f.text == "namedtuple" }
-        if f.symbol == Symbols.attribute { return f.child(byField: "attribute")?.text == "namedtuple" }
+    static func isNamedTuple(_ value: Int?, _ nodes: NodeList, _ source: SourceText) -> Bool {
+        guard let value, nodes.symbol(value) == Symbols.call, let f = nodes.child(value, field: "function") else { return false }
+        func isNamedtuple(_ i: Int) -> Bool {
+            let lo = nodes.startByte(i), hi = nodes.endByte(i)
+            return hi - lo == 10 && source.text(in: lo..<hi) == "namedtuple"
+        }
+        if nodes.symbol(f) == Symbols.identifier { return isNamedtuple(f) }
+        if nodes.symbol(f) == Symbols.attribute {
+            guard let a = nodes.child(f, field: "attribute") else { return false }
+            return isNamedtuple(a)
+        }
         return false
     }
 
-    static func scope(of node: Node) -> Node? {
-        var p = node.parent
-        while let n = p {
-            if n.symbol == Symbols.functionDefinition || n.symbol == Symbols.classDefinition { return n }
-            p = n.parent
+    /// The nearest function or class that holds node `i` (-1: none).
+    static func scope(of i: Int, _ nodes: NodeList) -> Int {
+        if nodes.startByte(i) == nodes.endByte(i) {
+            // A zero-width node: its parent as `Node.parent` gives it (tree-sitter's answer).
+            var p = nodes.node(i).parent
+            while let n = p {
+                if n.symbol == Symbols.functionDefinition || n.symbol == Symbols.classDefinition {
+                    return nodes.index(of: n) ?? -1
+                }
+                p = n.parent
+            }
+            return -1
         }
-        return nil
+        let function = Symbols.functionDefinition, klass = Symbols.classDefinition
+        var p = nodes.parent(i)
+        while let n = p {
+            let s = nodes.symbol(n)
+            if s == function || s == klass { return n }
+            p = nodes.parent(n)
+        }
+        return -1
     }
 
     static func collect(_ tree: Tree) -> Bindings {
         let b = Bindings()
-        func add(_ target: Node?, at: Node? = nil) {
+        let nodes = tree.nodes
+        let source = tree.source
+        let actions = Self.actions
+        let function = Symbols.functionDefinition
+        func add(_ target: Int?, at: Int? = nil) {
             guard let target else { return }
-            let names = names(target)
+            let names = names(target, nodes, source)
             guard !names.isEmpty else { return }
-            let at = at ?? place(target)
-            b.all.append(Binding(at: at, names: names, scope: scope(of: at)))
+            let at = at ?? place(target, nodes)
+            let scope = scope(of: at, nodes)
+            let kind: ScopeKind = scope < 0 ? .module : nodes.symbol(scope) == function ? .function : .klass
+            b.all.append(Binding(at: at, names: names, scope: scope, scopeKind: kind))
         }
-        tree.forEachNode { node in
-            switch node.symbol {
-            case Symbols.assignment:
-                var value = node.child(byField: "right")
-                while let v = value, v.symbol == Symbols.assignment { value = v.child(byField: "right") }
-                if !isNamedTuple(value) { add(node.child(byField: "left")) }
-            case Symbols.namedExpression:
-                if !isNamedTuple(node.child(byField: "value")) { add(node.child(byField: "name")) }
-            case Symbols.forStatement, Symbols.forInClause:
-                add(node.child(byField: "left"))
-            case Symbols.withItem:
-                if let v = node.child(byField: "value"), v.symbol == Symbols.asPattern,
-                   let alias = v.child(byField: "alias"), let t = alias.namedChildren.first {
+        for i in 0..<nodes.count {
+            let symbol = Int(nodes.symbol(i))
+            guard symbol < actions.count else { continue }
+            switch actions[symbol] {
+            case .none: break
+            case .assignment:
+                var value = nodes.child(i, field: "right")
+                while let v = value, nodes.symbol(v) == Symbols.assignment { value = nodes.child(v, field: "right") }
+                if !isNamedTuple(value, nodes, source) { add(nodes.child(i, field: "left")) }
+            case .namedExpression:
+                if !isNamedTuple(nodes.child(i, field: "value"), nodes, source) { add(nodes.child(i, field: "name")) }
+            case .forLoop:
+                add(nodes.child(i, field: "left"))
+            case .withItem:
+                if let v = nodes.child(i, field: "value"), nodes.symbol(v) == Symbols.asPattern,
+                   let alias = nodes.child(v, field: "alias"), let t = nodes.children(alias, namedOnly: true).first {
                     add(t)
                 }
-            case Symbols.exceptClause, Symbols.exceptGroupClause:
-                if let v = node.namedChildren.first(where: { $0.symbol == Symbols.asPattern }),
-                   let alias = v.child(byField: "alias"), let t = alias.namedChildren.first, t.symbol == Symbols.identifier {
-                    add(t, at: node)
+            case .exceptClause:
+                if let v = nodes.children(i, namedOnly: true).first(where: { nodes.symbol($0) == Symbols.asPattern }),
+                   let alias = nodes.child(v, field: "alias"), let t = nodes.children(alias, namedOnly: true).first,
+                   nodes.symbol(t) == Symbols.identifier {
+                    add(t, at: i)
                 }
-            case Symbols.functionDefinition:
-                var globals = Set<String>()
-                node.child(byField: "body")?.forEachDescendant { d in
-                    if d.symbol == Symbols.globalStatement {
-                        for n in d.namedChildren where n.symbol == Symbols.identifier { globals.insert(n.text) }
-                    }
-                    return d.symbol != Symbols.functionDefinition && d.symbol != Symbols.classDefinition
+            case .globalStatement:
+                // The names a function declares `global` in its body (not in functions or classes
+                // nested in it).
+                let owner = scope(of: i, nodes)
+                guard owner >= 0, nodes.symbol(owner) == function else { break }
+                for n in nodes.children(i, namedOnly: true) where nodes.symbol(n) == Symbols.identifier {
+                    b.globals[owner, default: []].insert(source.text(in: nodes.startByte(n)..<nodes.endByte(n)))
                 }
-                b.globals[node.byteRange.lowerBound] = globals
-            default: break
             }
-            return true
         }
         return b
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let bindings = context.shared(Bindings.self) { Self.collect(context.tree) }
+        let nodes = context.tree.nodes
         for rule in rules {
             let ignored = rule.stringSet("ignore-names")
             let scope = rule.string("scope") ?? ""
-            for binding in bindings.all {
-                let kind = binding.scope?.kind
+            let wanted: ScopeKind
+            switch scope {
+            case "function": wanted = .function
+            case "class": wanted = .klass
+            case "global": wanted = .module
+            default: continue
+            }
+            for binding in bindings.all where binding.scopeKind == wanted {
                 for name in binding.names where !ignored.contains(name) {
                     let bad: Bool
-                    switch scope {
-                    case "function":
-                        guard kind == "function_definition", let fn = binding.scope else { bad = false; break }
-                        bad = hasUppercase(name) && !(bindings.globals[fn.byteRange.lowerBound]?.contains(name) ?? false)
-                    case "class": bad = kind == "class_definition" && isMixedCase(name)
-                    case "global": bad = kind == nil && isMixedCase(name)
-                    default: bad = false
+                    switch wanted {
+                    case .function:
+                        bad = hasUppercase(name) && !(bindings.globals[binding.scope]?.contains(name) ?? false)
+                    case .klass, .module: bad = isMixedCase(name)
                     }
-                    if bad { report(rule.finding(binding.at, ["name": name])) }
+                    if bad { report(rule.finding(nodes.node(binding.at), ["name": name])) }
                 }
             }
         }
@@ -374,16 +456,38 @@ struct NamingImportChecker: Checker {
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         var aliases: [(statement: Node, name: String, alias: String)] = []
-        context.tree.forEachNode { node in
-            guard node.symbol == Symbols.importStatement || node.symbol == Symbols.importFrom else {
-                return node.symbol == Symbols.module || node.symbol == Symbols.block || node.kind.hasSuffix("_statement")
-                    || node.kind.hasSuffix("_clause") || node.kind.hasSuffix("_definition")
+        let tree = context.tree
+        let nodes = tree.nodes
+        let importStatement = Symbols.importStatement, importFrom = Symbols.importFrom
+        // The imports reached through modules, blocks, statements, clauses and definitions only
+        // (as a walk that descends into those alone finds them).
+        func reachable(_ i: Int) -> Bool {
+            var p = nodes.parent(i)
+            while let n = p {
+                let s = nodes.symbol(n)
+                if s != Symbols.module && s != Symbols.block {
+                    let kind = nodes.node(n).kind
+                    guard kind.hasSuffix("_statement") || kind.hasSuffix("_clause") || kind.hasSuffix("_definition") else {
+                        return false
+                    }
+                }
+                p = nodes.parent(n)
             }
-            for a in node.children(byField: "name") where a.symbol == Symbols.aliasedImport {
-                guard let n = a.child(byField: "name"), let al = a.child(byField: "alias") else { continue }
-                aliases.append((node, n.text, al.text))
+            return true
+        }
+        var i = 0
+        let count = nodes.count
+        while i < count {
+            let s = nodes.symbol(i)
+            guard s == importStatement || s == importFrom else { i += 1; continue }
+            if reachable(i) {
+                let node = nodes.node(i)
+                for a in node.children(byField: "name") where a.symbol == Symbols.aliasedImport {
+                    guard let n = a.child(byField: "name"), let al = a.child(byField: "alias") else { continue }
+                    aliases.append((node, n.text, al.text))
+                }
             }
-            return false
+            i = nodes.subtreeEnd(i)
         }
         for rule in rules {
             let kind = rule.string("kind") ?? ""
@@ -443,11 +547,8 @@ struct NamingExceptionChecker: Checker {
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        var classes: [Node] = []
-        context.tree.forEachNode { node in
-            if node.symbol == Symbols.classDefinition { classes.append(node) }
-            return true
-        }
+        let classes = context.classes
+        guard !classes.isEmpty else { return }
         for rule in rules {
             let ignored = rule.stringSet("ignore-names")
             let suffix = rule.string("suffix") ?? "Error"

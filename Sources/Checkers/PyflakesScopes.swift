@@ -16,16 +16,22 @@ final class PyBinding {
         case exceptHandler
     }
     let name: String
+    /// The name's number (in the analysis' `PyNames`).
+    let id: Int
     let kind: Kind
-    /// Where findings about it are reported (the name, or the alias of an import).
-    let node: Node
+    /// Where findings about it are reported (the name, or the alias of an import): a node of
+    /// `syntax` (the candidate's tree, or that of a string annotation).
+    let node: Int
+    let syntax: PyTree
     var used = false
     /// A loop variable (which shadowing an import is F402, not F811).
     var isLoopVariable = false
 
-    init(_ name: String, _ kind: Kind, _ node: Node) {
+    init(_ name: String, _ id: Int, _ kind: Kind, _ syntax: PyTree, _ node: Int) {
         self.name = name
+        self.id = id
         self.kind = kind
+        self.syntax = syntax
         self.node = node
     }
 
@@ -63,14 +69,33 @@ final class PyBinding {
 final class PyScope {
     enum Kind { case module, klass, function, generator }
     let kind: Kind
-    var bindings: [String: PyBinding] = [:]
-    /// Names declared `global` or `nonlocal` here.
-    var globals: Set<String> = []
+    /// The bindings by the number of their name (nil: none).
+    private(set) var slots: [PyBinding?] = []
+    /// Names declared `global` or `nonlocal` here (by number).
+    var globals: Set<Int> = []
     var usesLocals = false
     var hasStarImport = false
     /// The enclosing scope (nil for the module).
     let parent: PyScope?
     init(_ kind: Kind, parent: PyScope?) { self.kind = kind; self.parent = parent }
+
+    /// The binding of name number `id` here.
+    @inline(__always) func binding(_ id: Int) -> PyBinding? { id < slots.count ? slots[id] : nil }
+
+    func set(_ id: Int, _ b: PyBinding?) {
+        if id >= slots.count {
+            guard b != nil else { return }
+            slots.append(contentsOf: repeatElement(nil, count: id + 1 - slots.count))
+        }
+        slots[id] = b
+    }
+
+    /// Removes the binding of name number `id`; returns it.
+    func remove(_ id: Int) -> PyBinding? {
+        guard let b = binding(id) else { return nil }
+        slots[id] = nil
+        return b
+    }
 }
 
 /// What the scope analysis found, per pyflakes code.
@@ -187,6 +212,82 @@ enum PySym {
     static let argumentList = Symbols.named("argument_list")
 }
 
+/// What `PyflakesAnalysis.visit` does with a node, by its kind: one table look-up per node
+/// (a `switch` over the `PySym` ids would load each id, a lazy global, in turn).
+enum VisitKind: UInt8 {
+    case other
+    case identifier
+    case comment
+    case attribute
+    case keywordArgument
+    case importStatement
+    case importFrom
+    case futureImport
+    case string
+    case subscripted
+    case call
+    case tryStatement
+    case functionDefinition
+    case classDefinition
+    case lambda
+    case comprehension
+    case assignment
+    case augmentedAssignment
+    case namedExpression
+    case forStatement
+    case withItem
+    case exceptClause
+    case globalStatement
+    case deleteStatement
+    case caseClause
+    case typeAlias
+
+    private static let table: [VisitKind] = {
+        let kinds: [(UInt16, VisitKind)] = [
+            (PySym.identifier, .identifier),
+            (PySym.comment, .comment),
+            (PySym.attribute, .attribute),
+            (PySym.keywordArgument, .keywordArgument),
+            (PySym.importStatement, .importStatement),
+            (PySym.importFrom, .importFrom),
+            (PySym.futureImport, .futureImport),
+            (PySym.string, .string),
+            (PySym.concatenatedString, .string),
+            (PySym.subscriptNode, .subscripted),
+            (PySym.genericType, .subscripted),
+            (PySym.call, .call),
+            (PySym.tryStatement, .tryStatement),
+            (PySym.functionDefinition, .functionDefinition),
+            (PySym.classDefinition, .classDefinition),
+            (PySym.lambda, .lambda),
+            (PySym.listComprehension, .comprehension),
+            (PySym.setComprehension, .comprehension),
+            (PySym.dictionaryComprehension, .comprehension),
+            (PySym.generatorExpression, .comprehension),
+            (PySym.assignment, .assignment),
+            (PySym.augmentedAssignment, .augmentedAssignment),
+            (PySym.namedExpression, .namedExpression),
+            (PySym.forStatement, .forStatement),
+            (PySym.withItem, .withItem),
+            (PySym.exceptClause, .exceptClause),
+            (PySym.exceptGroupClause, .exceptClause),
+            (PySym.globalStatement, .globalStatement),
+            (PySym.nonlocalStatement, .globalStatement),
+            (PySym.deleteStatement, .deleteStatement),
+            (PySym.caseClause, .caseClause),
+            (PySym.typeAlias, .typeAlias),
+        ]
+        var table = [VisitKind](repeating: .other, count: Int(kinds.map(\.0).max() ?? 0) + 1)
+        for (symbol, kind) in kinds where symbol != 0 { table[Int(symbol)] = kind }
+        return table
+    }()
+
+    static func of(_ symbol: UInt16) -> VisitKind {
+        let table = Self.table
+        return Int(symbol) < table.count ? table[Int(symbol)] : .other
+    }
+}
+
 /// Names Python 3.11 provides in every module without a binding.
 let pythonBuiltins: Set<String> = [
     "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup",
@@ -220,14 +321,20 @@ let pythonBuiltins: Set<String> = [
 /// pyflakes' scope analysis over one module: bindings and uses per scope (module, class,
 /// function, lambda, comprehension), function bodies deferred until the module is done, as
 /// pyflakes (and Ruff) do, so that functions see every module-level name.
+///
+/// It reads the tree as a `PyTree` (nodes are indices in it): `t` is the table of the
+/// nodes being visited, the candidate's, or a string annotation's while that is visited.
 final class PyflakesAnalysis {
     private(set) var report = PyflakesReport()
+    private var t: PyTree
     private var stack: [PyScope] = []
     private var allScopes: [PyScope] = []
     private var deferred: [() -> Void] = []
     private var undefined: [(name: String, start: SourcePosition, end: SourcePosition)] = []
     private var globalNames: Set<String> = []
     private var exportNames: Set<String> = []
+    /// The names met, numbered.
+    private var names = PyNames()
     private var depth = 0
     /// Visiting an annotation: strings in it are type expressions (forward references), parsed
     /// and checked as code, as pyflakes and Ruff do.
@@ -247,6 +354,8 @@ final class PyflakesAnalysis {
     static let maxDepth = 200
 
     init(tree: Tree) {
+        let syntax = PyTree(tree)
+        t = syntax
         // As Ruff: a file its parser refuses is not analysed; one it reads is, even when CPython
         // would refuse it for a reason found after parsing (a misplaced `from __future__` import).
         if tree.root.hasError
@@ -255,7 +364,7 @@ final class PyflakesAnalysis {
         }
         let module = PyScope(.module, parent: nil)
         push(module)
-        visitChildren(tree.root)
+        visitChildren(syntax.root)
         while !deferred.isEmpty {
             let batch = deferred
             deferred = []
@@ -272,14 +381,14 @@ final class PyflakesAnalysis {
         allScopes.append(s)
     }
 
-    private func add(_ code: String, _ node: Node, _ values: [String: String]) {
-        report.items.append(.init(code: code, start: node.start, end: node.end, values: values))
+    private func add(_ code: String, _ syntax: PyTree, _ node: Int, _ values: [String: String]) {
+        report.items.append(.init(code: code, start: syntax.start(node), end: syntax.end(node), values: values))
     }
 
-    /// Where `node` lies in the candidate.
-    private func place(_ node: Node) -> (start: SourcePosition, end: SourcePosition) {
-        guard let placement else { return (node.start, node.end) }
-        return (placement.place(node.start), placement.place(node.end))
+    /// Where `node` (of the table being visited) lies in the candidate.
+    private func place(_ node: Int) -> (start: SourcePosition, end: SourcePosition) {
+        guard let placement else { return (t.start(node), t.end(node)) }
+        return (placement.place(t.start(node)), placement.place(t.end(node)))
     }
 
     // MARK: Bindings
@@ -289,92 +398,99 @@ final class PyflakesAnalysis {
         if value.kind == .namedExpression {
             if let s = stack.last(where: { $0.kind != .generator }) { target = s }
         }
-        var existingScope: PyScope? = nil
-        for s in stack.reversed() where s.bindings[value.name] != nil {
-            existingScope = s
-            break
+        var existing: (scope: PyScope, binding: PyBinding)? = nil
+        for s in stack.reversed() {
+            if let b = s.binding(value.id) { existing = (s, b); break }
         }
-        if let es = existingScope, let existing = es.bindings[value.name], existing.kind != .global,
-           !differentForks(value.node, existing.node) {
+        if let (es, existing) = existing, existing.kind != .global, !differentForks(value, existing) {
             if loop && existing.isImport {
                 // F402 (import shadowed by a loop variable), not F811.
             } else if es === scope, !existing.used, value.redefines(existing),
                       value.name != "_" || existing.isImport, !isOverload(existing) {
-                add("F811", value.node, ["name": value.name, "line": String(existing.node.start.line)])
+                add("F811", value.syntax, value.node,
+                    ["name": value.name, "line": String(existing.syntax.start(existing.node).line)])
             }
         }
-        if let current = target.bindings[value.name] {
+        if let current = target.binding(value.id) {
             value.used = current.used
-        }
-        if target.bindings[value.name] == nil || value.kind != .annotation {
-            target.bindings[value.name] = value
+            if value.kind != .annotation { target.set(value.id, value) }
+        } else {
+            target.set(value.id, value)
         }
     }
 
     private func isOverload(_ b: PyBinding) -> Bool {
-        guard b.kind == .function, let def = b.node.parent, let deco = def.parent,
-              deco.symbol == PySym.decoratedDefinition else { return false }
-        for d in deco.namedChildren where d.symbol == PySym.decorator {
-            let t = d.text.dropFirst().trimmingCharacters(in: .whitespaces)
+        let s = b.syntax
+        guard b.kind == .function, let def = s.parent(b.node), let deco = s.parent(def),
+              s.symbol(deco) == PySym.decoratedDefinition else { return false }
+        for d in s.namedChildren(deco) where s.symbol(d) == PySym.decorator {
+            let t = s.text(d).dropFirst().trimmingCharacters(in: .whitespaces)
             if t == "overload" || t.hasSuffix(".overload") { return true }
         }
         return false
     }
 
-    /// pyflakes' `differentForks`: the two nodes lie in different branches of an `if`, a `try`
-    /// or a `match`.
-    private func differentForks(_ a: Node, _ b: Node) -> Bool {
-        var chainA: [Node] = []
-        var n: Node? = a
-        while let x = n { chainA.append(x); n = x.parent }
-        var index: [Node: Int] = [:]
-        for (i, x) in chainA.enumerated() { index[x] = i }
-        var prevB: Node? = nil
-        var m: Node? = b
+    /// pyflakes' `differentForks`: the nodes of the two bindings lie in different branches of
+    /// an `if`, a `try` or a `match`. (Nodes of different trees, such as a string annotation's,
+    /// never do.)
+    private func differentForks(_ first: PyBinding, _ second: PyBinding) -> Bool {
+        let s = first.syntax
+        guard s === second.syntax else { return false }
+        let a = first.node, b = second.node
+        // The lowest ancestor of `b` (itself included) that holds `a`: in pre-order, `x` holds
+        // `a` when `a` lies in `x`'s subtree.
+        var prevB: Int? = nil
+        var m: Int? = b
         while let x = m {
-            if let i = index[x] {
-                guard i > 0, let childB = prevB else { return false }
-                let childA = chainA[i - 1]
+            if s.holds(x, a) {
+                guard x != a, let childB = prevB else { return false }
+                var childA = a
+                while let p = s.parent(childA), p != x { childA = p }
                 if childA == childB { return false }
-                if x.symbol == PySym.ifStatement {
-                    let fa = childA.fieldName, fb = childB.fieldName
-                    return fa != "condition" && fb != "condition"
+                let sym = s.symbol(x)
+                if sym == PySym.ifStatement {
+                    return !s.isInField(childA, .condition) && !s.isInField(childB, .condition)
                 }
-                if x.symbol == PySym.tryStatement {
-                    let bodyish = { (c: Node) in c.symbol == PySym.block || c.symbol == PySym.elseClause }
+                if sym == PySym.tryStatement {
+                    let bodyish = { (c: Int) in s.symbol(c) == PySym.block || s.symbol(c) == PySym.elseClause }
                     return !(bodyish(childA) && bodyish(childB))
                 }
-                if x.symbol == PySym.block, x.parent?.symbol == PySym.matchStatement {
-                    return childA.symbol == PySym.caseClause && childB.symbol == PySym.caseClause
+                if sym == PySym.block, let p = s.parent(x), s.symbol(p) == PySym.matchStatement {
+                    return s.symbol(childA) == PySym.caseClause && s.symbol(childB) == PySym.caseClause
                 }
                 return false
             }
             prevB = x
-            m = x.parent
+            m = s.parent(x)
         }
         return false
     }
 
     // MARK: Uses
 
-    private func handleLoad(_ node: Node) {
-        let name = node.text
-        let current = scope
+    private func handleLoad(_ node: Int) {
+        let t = self.t
+        let id = nameID(node)
+        let stack = self.stack
+        let current = stack[stack.count - 1]
         // A postponed annotation (a string, or under `from __future__ import annotations`)
         // sees annotations without a value (`x: int`); other loads do not, as in pyflakes.
         let postponed = placement != nil || (futureAnnotations && inAnnotation)
-        for (i, s) in stack.reversed().enumerated() {
-            if s.kind == .klass && i > 0 { continue }
-            if let b = s.bindings[name] {
+        var i = stack.count - 1
+        while i >= 0 {
+            let s = stack[i]
+            // Class scopes are seen only from their own body.
+            if s.kind != .klass || i == stack.count - 1, let b = s.binding(id) {
                 b.used = true
-                if b.kind == .annotation && !postponed { continue }
-                return
+                if b.kind != .annotation || postponed { return }
             }
+            i -= 1
         }
-        if name == "locals", current.kind == .function, node.parent?.symbol == PySym.call {
+        let name = names.names[id]
+        if name == "locals", current.kind == .function, let p = t.parent(node), t.symbol(p) == PySym.call {
             current.usesLocals = true
         }
-        if pythonBuiltins.contains(name) { return }
+        if names.isBuiltin(id) { return }
         if (name == "__module__" || name == "__qualname__") && current.kind == .klass { return }
         if name == "__class__" && stack.contains(where: { $0.kind == .function }) { return }
         if stack.contains(where: { $0.hasStarImport }) { return }
@@ -385,157 +501,169 @@ final class PyflakesAnalysis {
 
     // MARK: Visiting
 
-    private func visitChildren(_ node: Node) {
-        for c in node.namedChildren { visit(c) }
+    private func visitChildren(_ node: Int) {
+        for c in t.namedChildren(node) { visit(c) }
     }
 
-    private func visit(_ node: Node) {
+    private func visit(_ node: Int) {
         depth += 1
         defer { depth -= 1 }
         if depth > Self.maxDepth { gaveUp = true; return }
-        let s = node.symbol
-        switch s {
-        case PySym.identifier:
+        let t = self.t
+        switch VisitKind.of(t.symbol(node)) {
+        case .identifier:
             handleLoad(node)
-        case PySym.comment:
+        case .comment:
             return
-        case PySym.attribute:
-            if let o = node.child(byField: "object") { visit(o) }
-        case PySym.keywordArgument:
-            if let v = node.child(byField: "value") { visit(v) }
-        case PySym.importStatement:
+        case .attribute:
+            if let o = t.child(node, .object) { visit(o) }
+        case .keywordArgument:
+            if let v = t.child(node, .value) { visit(v) }
+        case .importStatement:
             visitImport(node)
-        case PySym.importFrom:
+        case .importFrom:
             visitImportFrom(node)
-        case PySym.futureImport:
-            if node.children(byField: "name").contains(where: { $0.text == "annotations" }) { futureAnnotations = true }
+        case .futureImport:
+            if t.children(node, .name).contains(where: { t.textIs($0, "annotations") }) { futureAnnotations = true }
             return
-        case PySym.string, PySym.concatenatedString:
+        case .string:
             if inAnnotation { stringAnnotation(node) } else { visitChildren(node) }
-        case PySym.subscriptNode, PySym.genericType:
+        case .subscripted:
             if inAnnotation { visitTypeSubscript(node) } else { visitChildren(node) }
-        case PySym.call:
+        case .call:
             visitCall(node)
-        case PySym.tryStatement:
+        case .tryStatement:
             visitTry(node)
-        case PySym.functionDefinition:
+        case .functionDefinition:
             visitFunction(node)
-        case PySym.classDefinition:
+        case .classDefinition:
             visitClass(node)
-        case PySym.lambda:
+        case .lambda:
             visitLambda(node)
-        case PySym.listComprehension, PySym.setComprehension, PySym.dictionaryComprehension,
-             PySym.generatorExpression:
+        case .comprehension:
             visitComprehension(node)
-        case PySym.assignment:
+        case .assignment:
             visitAssignment(node)
-        case PySym.augmentedAssignment:
-            if let r = node.child(byField: "right") { visit(r) }
-            if let l = node.child(byField: "left") {
-                if l.symbol == PySym.identifier {
-                    handleLoad(l)
-                    bind(l, .assignment)
+        case .augmentedAssignment:
+            let left = t.child(node, .left), right = t.child(node, .right)
+            if let right { visit(right) }
+            if let left {
+                if t.symbol(left) == PySym.identifier {
+                    handleLoad(left)
+                    bind(left, .assignment)
                 } else {
-                    visit(l)
+                    visit(left)
                 }
             }
-            if scope.kind == .module, let l = node.child(byField: "left"), l.text == "__all__",
-               let r = node.child(byField: "right") { collectExports(r) }
-        case PySym.namedExpression:
-            if let v = node.child(byField: "value") { visit(v) }
-            if let n = node.child(byField: "name") { bind(n, .namedExpression) }
-        case PySym.forStatement:
-            if let r = node.child(byField: "right") { visit(r) }
-            if let l = node.child(byField: "left") { bindTargets(l, .plain, loop: true) }
-            if let b = node.child(byField: "body") { visit(b) }
-            if let a = node.child(byField: "alternative") { visit(a) }
-        case PySym.withItem:
+            if scope.kind == .module, let left, t.textIs(left, "__all__"), let right { collectExports(right) }
+        case .namedExpression:
+            if let v = t.child(node, .value) { visit(v) }
+            if let n = t.child(node, .name) { bind(n, .namedExpression) }
+        case .forStatement:
+            if let r = t.child(node, .right) { visit(r) }
+            if let l = t.child(node, .left) { bindTargets(l, .plain, loop: true) }
+            if let b = t.child(node, .body) { visit(b) }
+            if let a = t.child(node, .alternative) { visit(a) }
+        case .withItem:
             visitWithItem(node)
-        case PySym.exceptClause, PySym.exceptGroupClause:
+        case .exceptClause:
             visitExcept(node)
-        case PySym.globalStatement, PySym.nonlocalStatement:
+        case .globalStatement:
             visitGlobal(node)
-        case PySym.deleteStatement:
+        case .deleteStatement:
             visitDelete(node)
-        case PySym.caseClause:
+        case .caseClause:
             visitCase(node)
-        case PySym.typeAlias:
-            if let r = node.child(byField: "right") { visit(r) }
-            if let l = node.child(byField: "left") {
-                if let id = l.namedChildren.first, id.symbol == PySym.identifier { bind(id, .assignment) }
+        case .typeAlias:
+            if let r = t.child(node, .right) { visit(r) }
+            if let l = t.child(node, .left) {
+                if let id = t.firstNamedChild(l), t.symbol(id) == PySym.identifier { bind(id, .assignment) }
             }
-        default:
+        case .other:
             visitChildren(node)
         }
     }
 
-    private func bind(_ node: Node, _ kind: PyBinding.Kind, loop: Bool = false) {
-        let b = PyBinding(node.text, kind, node)
+    /// The number of the name `node` (an identifier of the tree being visited) spells.
+    private func nameID(_ node: Int) -> Int {
+        let t = self.t
+        return names.id(t.source.bytes, t.nodes.startByte(node), t.nodes.endByte(node)) { t.text(node) }
+    }
+
+    /// A new binding of `name`.
+    private func binding(_ name: String, _ kind: PyBinding.Kind, _ node: Int) -> PyBinding {
+        PyBinding(name, names.id(name), kind, t, node)
+    }
+
+    private func bind(_ node: Int, _ kind: PyBinding.Kind, loop: Bool = false) {
+        let id = nameID(node)
+        let b = PyBinding(names.names[id], id, kind, t, node)
         b.isLoopVariable = loop
         addBinding(b, loop: loop)
     }
 
     /// Binds the names in an assignment target; loads what is read (`a.b`, `a[i]`).
-    private func bindTargets(_ node: Node, _ kind: PyBinding.Kind, loop: Bool = false) {
-        let s = node.symbol
+    private func bindTargets(_ node: Int, _ kind: PyBinding.Kind, loop: Bool = false) {
+        let s = t.symbol(node)
         if s == PySym.identifier {
             bind(node, kind, loop: loop)
         } else if s == PySym.tuple || s == PySym.list || s == PySym.patternList || s == PySym.tuplePattern
                     || s == PySym.listPattern || s == PySym.expressionList || s == PySym.parenthesizedExpression
                     || s == PySym.listSplatPattern || s == PySym.listSplat || s == PySym.asPatternTarget {
-            for c in node.namedChildren where c.symbol != PySym.comment { bindTargets(c, kind, loop: loop) }
+            for c in t.namedChildren(node) where t.symbol(c) != PySym.comment { bindTargets(c, kind, loop: loop) }
         } else {
             visit(node)
         }
     }
 
-    private func visitAssignment(_ node: Node) {
+    private func visitAssignment(_ node: Int) {
+        let t = self.t
         // `a = b = v`: the innermost right side is the value; every left side is a target.
-        var targets: [Node] = []
+        var targets: [Int] = []
         var n = node
-        var annotation: Node? = nil
+        var annotation: Int? = nil
+        var value: Int? = nil
         while true {
-            if let l = n.child(byField: "left") { targets.append(l) }
-            if let t = n.child(byField: "type") { annotation = t }
-            guard let r = n.child(byField: "right") else { break }
-            if r.symbol == PySym.assignment { n = r; continue }
-            break
+            let left = t.child(n, .left), type = t.child(n, .type), right = t.child(n, .right)
+            if let left { targets.append(left) }
+            if let type { annotation = type }
+            value = right
+            guard let r = right, t.symbol(r) == PySym.assignment else { break }
+            n = r
         }
-        let value = n.child(byField: "right")
         if let annotation { visitAnnotation(annotation) }
         if let value { visit(value) }
         let literal = value.map { v in
-            v.symbol == PySym.tuple || v.symbol == PySym.list || v.symbol == PySym.expressionList
+            let s = t.symbol(v)
+            return s == PySym.tuple || s == PySym.list || s == PySym.expressionList
         } ?? false
-        for t in targets {
-            if t.symbol == PySym.identifier {
-                bind(t, value == nil && annotation != nil ? .annotation : .assignment)
-                if scope.kind == .module, t.text == "__all__", let value { collectExports(value) }
+        for target in targets {
+            if t.symbol(target) == PySym.identifier {
+                bind(target, value == nil && annotation != nil ? .annotation : .assignment)
+                if scope.kind == .module, t.textIs(target, "__all__"), let value { collectExports(value) }
             } else {
-                bindTargets(t, literal ? .assignment : .plain)
+                bindTargets(target, literal ? .assignment : .plain)
             }
         }
     }
 
-    private func collectExports(_ value: Node) {
-        for c in value.namedChildren where c.symbol == PySym.string {
-            let t = c.text
-            if let q = t.first, q == "\"" || q == "'", t.count >= 2 {
-                exportNames.insert(String(t.dropFirst().dropLast()))
+    private func collectExports(_ value: Int) {
+        for c in t.namedChildren(value) where t.symbol(c) == PySym.string {
+            let text = t.text(c)
+            if let q = text.first, q == "\"" || q == "'", text.count >= 2 {
+                exportNames.insert(String(text.dropFirst().dropLast()))
             }
         }
     }
 
-    private func visitWithItem(_ node: Node) {
-        guard let v = node.child(byField: "value") else { visitChildren(node); return }
-        if v.symbol == PySym.asPattern {
-            let parts = v.namedChildren
-            if let e = parts.first { visit(e) }
-            if let alias = v.child(byField: "alias") {
-                let inner = alias.namedChildren.first
-                if let inner, inner.symbol == PySym.identifier {
+    private func visitWithItem(_ node: Int) {
+        guard let v = t.child(node, .value) else { visitChildren(node); return }
+        if t.symbol(v) == PySym.asPattern {
+            if let e = t.firstNamedChild(v) { visit(e) }
+            if let alias = t.child(v, .alias), let inner = t.firstNamedChild(alias) {
+                if t.symbol(inner) == PySym.identifier {
                     bind(inner, .assignment)
-                } else if let inner {
+                } else {
                     bindTargets(inner, .plain)
                 }
             }
@@ -544,26 +672,27 @@ final class PyflakesAnalysis {
         }
     }
 
-    private func visitExcept(_ node: Node) {
-        var name: Node? = nil
-        for c in node.namedChildren {
-            if c.symbol == PySym.asPattern {
-                if let e = c.namedChildren.first { visit(e) }
-                if let alias = c.child(byField: "alias"), let id = alias.namedChildren.first,
-                   id.symbol == PySym.identifier {
+    private func visitExcept(_ node: Int) {
+        let t = self.t
+        var name: Int? = nil
+        for c in t.namedChildren(node) {
+            if t.symbol(c) == PySym.asPattern {
+                if let e = t.firstNamedChild(c) { visit(e) }
+                if let alias = t.child(c, .alias), let id = t.firstNamedChild(alias),
+                   t.symbol(id) == PySym.identifier {
                     name = id
                 }
-            } else if c.symbol == PySym.block {
+            } else if t.symbol(c) == PySym.block {
                 if let name {
-                    let key = name.text
-                    let previous = scope.bindings.removeValue(forKey: key)
-                    let b = PyBinding(key, .exceptHandler, name)
+                    let key = t.text(name)
+                    let b = binding(key, .exceptHandler, name)
+                    let previous = scope.remove(b.id)
                     addBinding(b)
                     visit(c)
                     if !b.used && !isDummy(key) {
-                        add("F841", name, ["name": key])
+                        add("F841", t, name, ["name": key])
                     }
-                    scope.bindings[key] = previous
+                    scope.set(b.id, previous)
                 } else {
                     visit(c)
                 }
@@ -573,114 +702,126 @@ final class PyflakesAnalysis {
         }
     }
 
-    private func visitGlobal(_ node: Node) {
+    private func visitGlobal(_ node: Int) {
         guard scope.kind != .module else { return }
         let module = stack[0]
-        for id in node.namedChildren where id.symbol == PySym.identifier {
-            let name = id.text
-            scope.globals.insert(name)
+        for id in t.namedChildren(node) where t.symbol(id) == PySym.identifier {
+            let name = t.text(id)
+            let b = binding(name, .global, id)
+            scope.globals.insert(b.id)
             globalNames.insert(name)
-            let b = PyBinding(name, .global, id)
             b.used = true
-            if module.bindings[name] == nil { module.bindings[name] = b }
-            for s in stack.dropFirst() { s.bindings[name] = b }
+            if module.binding(b.id) == nil { module.set(b.id, b) }
+            for s in stack.dropFirst() { s.set(b.id, b) }
         }
     }
 
-    private func visitDelete(_ node: Node) {
-        var targets: [Node] = []
-        for c in node.namedChildren {
-            if c.symbol == PySym.expressionList { targets += c.namedChildren } else { targets.append(c) }
+    private func visitDelete(_ node: Int) {
+        let t = self.t
+        var targets: [Int] = []
+        for c in t.namedChildren(node) {
+            if t.symbol(c) == PySym.expressionList { targets += t.namedChildren(c) } else { targets.append(c) }
         }
         var conditional = false
-        var p = node.parent
+        var p = t.parent(node)
         while let x = p {
-            if x.symbol == PySym.ifStatement || x.symbol == PySym.whileStatement
-                || x.symbol == PySym.conditionalExpression { conditional = true; break }
-            p = x.parent
+            let s = t.symbol(x)
+            if s == PySym.ifStatement || s == PySym.whileStatement || s == PySym.conditionalExpression {
+                conditional = true
+                break
+            }
+            p = t.parent(x)
         }
-        for t in targets {
-            guard t.symbol == PySym.identifier else { visit(t); continue }
+        for target in targets {
+            guard t.symbol(target) == PySym.identifier else { visit(target); continue }
             if conditional { continue }
-            let name = t.text
-            if scope.kind == .function && scope.globals.contains(name) {
-                scope.globals.remove(name)
+            let name = t.text(target)
+            let id = names.id(name)
+            if scope.kind == .function && scope.globals.contains(id) {
+                scope.globals.remove(id)
                 continue
             }
-            if scope.bindings.removeValue(forKey: name) == nil {
-                let (start, end) = place(t)
+            if scope.remove(id) == nil {
+                let (start, end) = place(target)
                 undefined.append((name, start, end))
             }
         }
     }
 
-    private func visitCase(_ node: Node) {
-        for c in node.namedChildren {
-            if c.symbol == PySym.casePattern { visitPattern(c) } else { visit(c) }
+    private func visitCase(_ node: Int) {
+        for c in t.namedChildren(node) {
+            if t.symbol(c) == PySym.casePattern { visitPattern(c) } else { visit(c) }
         }
     }
 
-    private func visitPattern(_ node: Node) {
-        let s = node.symbol
+    private func visitPattern(_ node: Int) {
+        let t = self.t
+        let s = t.symbol(node)
         if s == PySym.dottedName {
-            let ids = node.namedChildren
-            if ids.count == 1, node.parent?.symbol == PySym.casePattern {
-                if ids[0].text != "_" { bind(ids[0], .plain) }
+            let ids = t.namedChildList(node)
+            if ids.count == 1, let p = t.parent(node), t.symbol(p) == PySym.casePattern {
+                if !t.textIs(ids[0], "_") { bind(ids[0], .plain) }
             } else if let first = ids.first {
                 handleLoad(first)
             }
         } else if s == PySym.splatPattern || s == PySym.identifier {
-            if let id = s == PySym.identifier ? node : node.namedChildren.first, id.symbol == PySym.identifier,
-               id.text != "_" {
+            if let id = s == PySym.identifier ? node : t.firstNamedChild(node), t.symbol(id) == PySym.identifier,
+               !t.textIs(id, "_") {
                 bind(id, .plain)
             }
         } else if s == PySym.keywordPattern {
-            for c in node.namedChildren.dropFirst() { visitPattern(c) }
+            for c in t.namedChildren(node).dropFirst() { visitPattern(c) }
         } else if s == PySym.classPattern {
-            for (i, c) in node.namedChildren.enumerated() {
-                if i == 0, c.symbol == PySym.dottedName, let f = c.namedChildren.first { handleLoad(f) } else { visitPattern(c) }
+            for (i, c) in t.namedChildren(node).enumerated() {
+                if i == 0, t.symbol(c) == PySym.dottedName, let f = t.firstNamedChild(c) {
+                    handleLoad(f)
+                } else {
+                    visitPattern(c)
+                }
             }
         } else if s == PySym.string || s == PySym.comment {
             return
-        } else if node.namedChildCount == 0 {
-            return
         } else {
-            for c in node.namedChildren { visitPattern(c) }
+            // (A node without named children has nothing to visit.)
+            for c in t.namedChildren(node) { visitPattern(c) }
         }
     }
 
     // MARK: Imports
 
-    private func visitImport(_ node: Node) {
-        for c in node.children(byField: "name") {
-            if c.symbol == PySym.aliasedImport {
-                guard let n = c.child(byField: "name"), let a = c.child(byField: "alias") else { continue }
-                addBinding(PyBinding(a.text, .importation(n.text), a))
+    private func visitImport(_ node: Int) {
+        let t = self.t
+        for c in t.children(node, .name) {
+            if t.symbol(c) == PySym.aliasedImport {
+                guard let n = t.child(c, .name), let a = t.child(c, .alias) else { continue }
+                addBinding(binding(t.text(a), .importation(t.text(n)), a))
             } else {
-                let full = c.text
-                let first = c.namedChildren.first?.text ?? full
+                let full = t.text(c)
+                let first = t.firstNamedChild(c).map(t.text) ?? full
                 if full.contains(".") {
-                    addBinding(PyBinding(first, .submoduleImportation(full), c))
+                    addBinding(binding(first, .submoduleImportation(full), c))
                 } else {
-                    addBinding(PyBinding(full, .importation(full), c))
+                    addBinding(binding(full, .importation(full), c))
                 }
             }
         }
     }
 
-    private func visitImportFrom(_ node: Node) {
-        let module = node.child(byField: "module_name")?.text ?? ""
-        if node.namedChildren.contains(where: { $0.symbol == PySym.wildcardImport }) {
+    private func visitImportFrom(_ node: Int) {
+        let t = self.t
+        let module = t.child(node, .moduleName).map(t.text) ?? ""
+        if t.namedChildren(node).contains(where: { t.symbol($0) == PySym.wildcardImport }) {
             scope.hasStarImport = true
             return
         }
         let prefix = module.hasSuffix(".") ? module : module + "."
-        for c in node.children(byField: "name") {
-            if c.symbol == PySym.aliasedImport {
-                guard let n = c.child(byField: "name"), let a = c.child(byField: "alias") else { continue }
-                addBinding(PyBinding(a.text, .importation(prefix + n.text), a))
+        for c in t.children(node, .name) {
+            if t.symbol(c) == PySym.aliasedImport {
+                guard let n = t.child(c, .name), let a = t.child(c, .alias) else { continue }
+                addBinding(binding(t.text(a), .importation(prefix + t.text(n)), a))
             } else {
-                addBinding(PyBinding(c.text, .importation(prefix + c.text), c))
+                let name = t.text(c)
+                addBinding(binding(name, .importation(prefix + name), c))
             }
         }
     }
@@ -689,12 +830,13 @@ final class PyflakesAnalysis {
 
     /// An annotation (of a parameter, a return, a variable): visited now, or with
     /// `from __future__ import annotations` at the end, when every name is bound.
-    private func visitAnnotation(_ node: Node) {
+    private func visitAnnotation(_ node: Int) {
         if futureAnnotations && !inAnnotation {
             let saved = stack
             let savedPlacement = placement
+            let syntax = t
             deferred.append { [self] in
-                runAnnotation(saved: saved, placement: savedPlacement) { visit(node) }
+                runAnnotation(saved: saved, syntax: syntax, placement: savedPlacement) { visit(node) }
             }
             return
         }
@@ -704,57 +846,62 @@ final class PyflakesAnalysis {
         inAnnotation = was
     }
 
-    /// Runs `body` as a deferred visit of an annotation in the scopes `saved`.
-    private func runAnnotation(saved: [PyScope], placement: AnnotationPlacement?, _ body: () -> Void) {
-        let outer = stack
+    /// Runs `body` as a deferred visit of an annotation (of `syntax`) in the scopes `saved`.
+    private func runAnnotation(saved: [PyScope], syntax: PyTree, placement: AnnotationPlacement?,
+                               _ body: () -> Void) {
+        let outer = stack, outerSyntax = t
         stack = saved
+        t = syntax
         inAnnotation = true
         self.placement = placement
         body()
         inAnnotation = false
         self.placement = nil
         stack = outer
+        t = outerSyntax
     }
 
     /// Whether `node` (a name or an attribute) names `member` of `typing` or
     /// `typing_extensions`, through the binding it has now (as Ruff resolves it).
-    private func isTyping(_ node: Node, _ member: String) -> Bool {
+    private func isTyping(_ node: Int, _ member: String) -> Bool {
         let full: String
-        if node.symbol == PySym.identifier {
-            full = lookup(node.text)?.fullName ?? ""
-        } else if node.symbol == PySym.attribute, let o = node.child(byField: "object"), o.symbol == PySym.identifier,
-                  let a = node.child(byField: "attribute") {
-            guard let m = lookup(o.text)?.fullName else { return false }
-            full = m + "." + a.text
+        if t.symbol(node) == PySym.identifier {
+            full = lookup(nameID(node))?.fullName ?? ""
+        } else if t.symbol(node) == PySym.attribute, let o = t.child(node, .object), t.symbol(o) == PySym.identifier,
+                  let a = t.child(node, .attribute) {
+            guard let m = lookup(nameID(o))?.fullName else { return false }
+            full = m + "." + t.text(a)
         } else {
             return false
         }
         return full == "typing." + member || full == "typing_extensions." + member
     }
 
-    /// The binding a load of `name` would find now.
-    private func lookup(_ name: String) -> PyBinding? {
+    /// The binding a load of name number `id` would find now.
+    private func lookup(_ id: Int) -> PyBinding? {
         for (i, s) in stack.reversed().enumerated() {
             if s.kind == .klass && i > 0 { continue }
-            if let b = s.bindings[name] { return b }
+            if let b = s.binding(id) { return b }
         }
         return nil
     }
 
     /// A `try`: its body is visited knowing whether a handler catches `NameError`.
-    private func visitTry(_ node: Node) {
-        let children = node.namedChildren
-        let catches = children.contains { c in
-            guard c.symbol == PySym.exceptClause, var type = c.namedChildren.first else { return false }
-            if type.symbol == PySym.asPattern, let t = type.namedChildren.first { type = t }
-            if type.symbol == PySym.identifier { return type.text == "NameError" }
-            if type.symbol == PySym.tuple || type.symbol == PySym.parenthesizedExpression {
-                return type.namedChildren.contains { $0.symbol == PySym.identifier && $0.text == "NameError" }
+    private func visitTry(_ node: Int) {
+        let t = self.t
+        let catches = t.namedChildren(node).contains { c in
+            guard t.symbol(c) == PySym.exceptClause, var type = t.firstNamedChild(c) else { return false }
+            if t.symbol(type) == PySym.asPattern, let inner = t.firstNamedChild(type) { type = inner }
+            if t.symbol(type) == PySym.identifier { return t.textIs(type, "NameError") }
+            if t.symbol(type) == PySym.tuple || t.symbol(type) == PySym.parenthesizedExpression {
+                return t.namedChildren(type).contains {
+                    t.symbol($0) == PySym.identifier && t.textIs($0, "NameError")
+                }
             }
             return false
         }
-        for c in children {
-            if catches && c.fieldName == "body" {
+        for c in t.namedChildren(node) {
+            if catches && t.isInField(c, .body) {
                 nameErrorHandled += 1
                 visit(c)
                 nameErrorHandled -= 1
@@ -765,16 +912,17 @@ final class PyflakesAnalysis {
     }
 
     /// A call; the first argument of `typing.cast` is a type expression.
-    private func visitCall(_ node: Node) {
-        let children = node.namedChildren
-        guard children.count == 2, children[1].symbol == PySym.argumentList, mayBeCast(children[0]),
-              isTyping(children[0], "cast") else {
-            for c in children { visit(c) }
+    private func visitCall(_ node: Int) {
+        let t = self.t
+        var children = t.namedChildren(node)
+        guard let function = children.next(), let arguments = children.next(), children.next() == nil,
+              t.symbol(arguments) == PySym.argumentList, mayBeCast(function), isTyping(function, "cast") else {
+            visitChildren(node)
             return
         }
-        visit(children[0])
-        for (i, a) in children[1].namedChildren.enumerated() {
-            if i == 0 && a.symbol != PySym.keywordArgument {
+        visit(function)
+        for (i, a) in t.namedChildren(arguments).enumerated() {
+            if i == 0 && t.symbol(a) != PySym.keywordArgument {
                 let was = inAnnotation
                 inAnnotation = true
                 visit(a)
@@ -785,29 +933,30 @@ final class PyflakesAnalysis {
         }
     }
 
-    /// Whether `function` reads `cast` or `….cast` (compared without making strings first: most
-    /// calls are not).
-    private func mayBeCast(_ function: Node) -> Bool {
+    /// Whether `function` reads `cast` or `….cast` (compared without making strings: most calls
+    /// are not).
+    private func mayBeCast(_ function: Int) -> Bool {
         var name = function
-        if function.symbol == PySym.attribute {
-            guard let a = function.namedChildren.last else { return false }
+        if t.symbol(function) == PySym.attribute {
+            guard let a = t.lastNamedChild(function) else { return false }
             name = a
         }
-        return name.symbol == PySym.identifier && name.byteRange.count == 4 && name.text == "cast"
+        return t.symbol(name) == PySym.identifier && t.textIs(name, "cast")
     }
 
     /// `X[...]` in an annotation: `Literal[...]` holds values, not types (its strings are not
     /// parsed); `Annotated[T, ...]` holds a type, then values.
-    private func visitTypeSubscript(_ node: Node) {
-        let value: Node?
-        let arguments: [Node]
-        if node.symbol == PySym.genericType {
-            let children = node.namedChildren
-            value = children.first
-            arguments = children.first(where: { $0.symbol == PySym.typeParameter })?.namedChildren ?? []
+    private func visitTypeSubscript(_ node: Int) {
+        let t = self.t
+        let value: Int?
+        let arguments: [Int]
+        if t.symbol(node) == PySym.genericType {
+            value = t.firstNamedChild(node)
+            arguments = t.namedChildren(node).first(where: { t.symbol($0) == PySym.typeParameter })
+                .map { Array(t.namedChildren($0)) } ?? []
         } else {
-            value = node.child(byField: "value")
-            arguments = node.children(byField: "subscript")
+            value = t.child(node, .value)
+            arguments = t.children(node, .subscripted)
         }
         guard let value else { visitChildren(node); return }
         let literal = isTyping(value, "Literal")
@@ -826,10 +975,11 @@ final class PyflakesAnalysis {
 
     /// A string in an annotation: its text is parsed as an expression and checked at the end,
     /// like a function body (so it may name what is defined later: `-> "Node"`).
-    private func stringAnnotation(_ node: Node) {
-        var parts: [Node] = []
-        if node.symbol == PySym.concatenatedString {
-            parts = node.namedChildren.filter { $0.symbol == PySym.string }
+    private func stringAnnotation(_ node: Int) {
+        let t = self.t
+        let parts: [Int]
+        if t.symbol(node) == PySym.concatenatedString {
+            parts = t.namedChildren(node).filter { t.symbol($0) == PySym.string }
         } else {
             parts = [node]
         }
@@ -837,20 +987,19 @@ final class PyflakesAnalysis {
         let simple = parts.count == 1
         var contentStart: SourcePosition? = nil
         for part in parts {
-            let children = part.namedChildren
-            guard let open = children.first, open.symbol == PySym.stringStart,
-                  let close = children.last, close.symbol == PySym.stringEnd else { return }
+            let children = t.namedChildList(part)
+            guard let open = children.first, t.symbol(open) == PySym.stringStart,
+                  let close = children.last, t.symbol(close) == PySym.stringEnd else { return }
             // Bytes and f-strings are not type expressions.
-            if open.text.contains(where: { "bBfF".contains($0) }) { return }
-            if children.contains(where: { $0.symbol == PySym.interpolation }) { return }
+            if t.text(open).contains(where: { "bBfF".contains($0) }) { return }
+            if children.contains(where: { t.symbol($0) == PySym.interpolation }) { return }
             if children.contains(where: { c in
-                c.symbol == PySym.stringContent && c.namedChildren.contains { $0.symbol == PySym.escapeSequence }
+                t.symbol(c) == PySym.stringContent && t.namedChildren(c).contains { t.symbol($0) == PySym.escapeSequence }
             }) {
                 return  // escapes: the text is not the value (Ruff parses the value; not done here)
             }
-            let source = part.tree.source
-            text += source.text(in: open.byteRange.upperBound..<close.byteRange.lowerBound)
-            if contentStart == nil { contentStart = open.end }
+            text += t.source.text(in: t.byteRange(open).upperBound..<t.byteRange(close).lowerBound)
+            if contentStart == nil { contentStart = t.end(open) }
         }
         guard let contentStart, !text.allSatisfy({ $0.isWhitespace }) else { return }
         let base = placement?.place(contentStart) ?? contentStart
@@ -860,15 +1009,19 @@ final class PyflakesAnalysis {
         let placed = AnnotationPlacement(base: base, whole: placement?.whole ?? (simple ? nil : whole))
         if annotationParser == nil { annotationParser = try? PythonParser() }
         guard let parser = annotationParser, let tree = try? parser.parse("(" + text + ")\n"),
-              !tree.root.hasError,
-              let statement = tree.root.namedChildren.first, statement.symbol == PySym.expressionStatement,
-              tree.root.namedChildCount == 1, statement.namedChildCount == 1,
-              let expression = statement.namedChildren.first else {
+              !tree.root.hasError else {
+            return  // not an expression (Ruff: F722)
+        }
+        let syntax = PyTree(tree)
+        guard let statement = syntax.firstNamedChild(syntax.root),
+              syntax.symbol(statement) == PySym.expressionStatement,
+              syntax.namedChildCount(syntax.root) == 1, syntax.namedChildCount(statement) == 1,
+              let expression = syntax.firstNamedChild(statement) else {
             return  // not an expression (Ruff: F722)
         }
         let saved = stack
         deferred.append { [self] in
-            runAnnotation(saved: saved, placement: placed) { visit(expression) }
+            runAnnotation(saved: saved, syntax: syntax, placement: placed) { visit(expression) }
         }
     }
 
@@ -876,59 +1029,63 @@ final class PyflakesAnalysis {
 
     /// Visits default values and annotations of parameters now; returns the names to bind in
     /// the function's scope.
-    private func visitParameters(_ params: Node?) -> [Node] {
+    private func visitParameters(_ params: Int?) -> [Int] {
         guard let params else { return [] }
-        var names: [Node] = []
-        for p in params.namedChildren {
-            let s = p.symbol
+        let t = self.t
+        var names: [Int] = []
+        for p in t.namedChildren(params) {
+            let s = t.symbol(p)
             if s == PySym.identifier {
                 names.append(p)
             } else if s == PySym.defaultParameter || s == PySym.typedDefaultParameter {
-                if let t = p.child(byField: "type") { visitAnnotation(t) }
-                if let v = p.child(byField: "value") { visit(v) }
-                if let n = p.child(byField: "name") { names += parameterNames(n) }
+                if let ty = t.child(p, .type) { visitAnnotation(ty) }
+                if let v = t.child(p, .value) { visit(v) }
+                if let n = t.child(p, .name) { parameterNames(n, into: &names) }
             } else if s == PySym.typedParameter {
-                if let t = p.child(byField: "type") { visitAnnotation(t) }
-                for c in p.namedChildren where c.fieldName != "type" { names += parameterNames(c) }
+                if let ty = t.child(p, .type) { visitAnnotation(ty) }
+                for c in t.namedChildren(p) where !t.isInField(c, .type) { parameterNames(c, into: &names) }
             } else {
-                names += parameterNames(p)
+                parameterNames(p, into: &names)
             }
         }
         return names
     }
 
-    private func parameterNames(_ n: Node) -> [Node] {
-        if n.symbol == PySym.identifier { return [n] }
-        if n.symbol == PySym.listSplatPattern || n.symbol == PySym.dictionarySplatPattern
-            || n.symbol == PySym.tuplePattern {
-            return n.namedChildren.flatMap { parameterNames($0) }
+    private func parameterNames(_ n: Int, into names: inout [Int]) {
+        let s = t.symbol(n)
+        if s == PySym.identifier {
+            names.append(n)
+        } else if s == PySym.listSplatPattern || s == PySym.dictionarySplatPattern || s == PySym.tuplePattern {
+            for c in t.namedChildren(n) { parameterNames(c, into: &names) }
         }
-        return []
     }
 
-    private func visitFunction(_ node: Node) {
-        let names = visitParameters(node.child(byField: "parameters"))
-        if let r = node.child(byField: "return_type") { visitAnnotation(r) }
-        if let n = node.child(byField: "name") { bind(n, .function) }
+    private func visitFunction(_ node: Int) {
+        let t = self.t
+        let names = visitParameters(t.child(node, .parameters))
+        if let r = t.child(node, .returnType) { visitAnnotation(r) }
+        if let n = t.child(node, .name) { bind(n, .function) }
         let saved = stack
-        let body = node.child(byField: "body")
+        let body = t.child(node, .body)
         deferred.append { [self] in
-            runFunction(saved: saved, parameters: names, body: body)
+            runFunction(saved: saved, syntax: t, parameters: names, body: body)
         }
     }
 
-    private func visitLambda(_ node: Node) {
-        let names = visitParameters(node.child(byField: "parameters"))
+    private func visitLambda(_ node: Int) {
+        let t = self.t
+        let names = visitParameters(t.child(node, .parameters))
         let saved = stack
-        let body = node.child(byField: "body")
+        let body = t.child(node, .body)
         deferred.append { [self] in
-            runFunction(saved: saved, parameters: names, body: body)
+            runFunction(saved: saved, syntax: t, parameters: names, body: body)
         }
     }
 
-    private func runFunction(saved: [PyScope], parameters: [Node], body: Node?) {
-        let outer = stack
+    private func runFunction(saved: [PyScope], syntax: PyTree, parameters: [Int], body: Int?) {
+        let outer = stack, outerSyntax = t
         stack = saved
+        t = syntax
         inAnnotation = false
         placement = nil
         let handled = nameErrorHandled
@@ -937,41 +1094,44 @@ final class PyflakesAnalysis {
         let fs = PyScope(.function, parent: saved.last)
         push(fs)
         for p in parameters {
-            fs.bindings[p.text] = PyBinding(p.text, .argument, p)
+            let id = nameID(p)
+            fs.set(id, PyBinding(names.names[id], id, .argument, syntax, p))
         }
         if let body { visit(body) }
         stack = outer
+        t = outerSyntax
     }
 
-    private func visitClass(_ node: Node) {
-        if let sc = node.child(byField: "superclasses") { visit(sc) }
+    private func visitClass(_ node: Int) {
+        let t = self.t
+        if let sc = t.child(node, .superclasses) { visit(sc) }
         push(PyScope(.klass, parent: scope))
-        if let b = node.child(byField: "body") { visit(b) }
+        if let b = t.child(node, .body) { visit(b) }
         stack.removeLast()
-        if let n = node.child(byField: "name") { bind(n, .klass) }
+        if let n = t.child(node, .name) { bind(n, .klass) }
     }
 
-    private func visitComprehension(_ node: Node) {
-        let children = node.namedChildren
-        let clauses = children.filter { $0.symbol == PySym.forInClause || $0.symbol == PySym.ifClause }
-        var first = true
-        for c in clauses where c.symbol == PySym.forInClause {
-            for r in c.children(byField: "right") { visit(r) }
-            first = false
-            break
+    private func visitComprehension(_ node: Int) {
+        let t = self.t
+        let clauses = t.namedChildren(node).filter {
+            t.symbol($0) == PySym.forInClause || t.symbol($0) == PySym.ifClause
+        }
+        // The first iterable is evaluated in the enclosing scope.
+        if let c = clauses.first(where: { t.symbol($0) == PySym.forInClause }) {
+            for r in t.children(c, .right) { visit(r) }
         }
         push(PyScope(.generator, parent: scope))
-        first = true
+        var first = true
         for c in clauses {
-            if c.symbol == PySym.forInClause {
-                if !first { for r in c.children(byField: "right") { visit(r) } }
+            if t.symbol(c) == PySym.forInClause {
+                if !first { for r in t.children(c, .right) { visit(r) } }
                 first = false
-                if let l = c.child(byField: "left") { bindTargets(l, .plain) }
+                if let l = t.child(c, .left) { bindTargets(l, .plain) }
             } else {
                 visitChildren(c)
             }
         }
-        if let b = node.child(byField: "body") { visit(b) }
+        if let b = t.child(node, .body) { visit(b) }
         stack.removeLast()
     }
 
@@ -991,7 +1151,8 @@ final class PyflakesAnalysis {
     /// As Ruff: a binding in a function that shadows an import of an enclosing scope which
     /// nothing used redefines it (F811), though they are in different scopes.
     private func shadowedImports(_ s: PyScope) {
-        for (name, b) in s.bindings {
+        for case let b? in s.slots {
+            let name = b.name
             switch b.kind {
             case .global, .annotation, .exceptHandler: continue
             default: break
@@ -999,9 +1160,10 @@ final class PyflakesAnalysis {
             if b.isLoopVariable { continue }
             var outer = s.parent
             while let o = outer {
-                if o.kind != .klass, let shadowed = o.bindings[name] {
+                if o.kind != .klass, let shadowed = o.binding(b.id) {
                     if shadowed.isImport, !shadowed.used, b.redefines(shadowed) {
-                        add("F811", b.node, ["name": name, "line": String(shadowed.node.start.line)])
+                        add("F811", b.syntax, b.node,
+                            ["name": name, "line": String(shadowed.syntax.start(shadowed.node).line)])
                     }
                     break
                 }
@@ -1011,21 +1173,24 @@ final class PyflakesAnalysis {
     }
 
     private func finish(_ module: PyScope) {
-        for name in exportNames { module.bindings[name]?.used = true }
+        for name in exportNames {
+            if let id = names.existingID(name) { module.binding(id)?.used = true }
+        }
         for u in undefined where !globalNames.contains(u.name) {
             report.items.append(.init(code: "F821", start: u.start, end: u.end, values: ["name": u.name]))
         }
         for s in allScopes {
             if s.kind == .function { shadowedImports(s) }
-            for (name, b) in s.bindings {
+            for case let b? in s.slots {
+                let name = b.name
                 // Ruff leaves imports in a class body alone (they are class attributes).
                 if b.isImport && !b.used && s.kind != .klass {
-                    add("F401", b.node, ["name": b.fullName ?? name])
+                    add("F401", b.syntax, b.node, ["name": b.fullName ?? name])
                 }
                 if s.kind == .function, !s.usesLocals, !b.used,
                    b.kind == .assignment || b.kind == .namedExpression,
-                   !s.globals.contains(name), !isDummy(name), !Self.ignoredLocals.contains(name) {
-                    add("F841", b.node, ["name": name])
+                   !s.globals.contains(b.id), !isDummy(name), !Self.ignoredLocals.contains(name) {
+                    add("F841", b.syntax, b.node, ["name": name])
                 }
             }
         }

@@ -161,39 +161,43 @@ final class QueryPatterns {
     func forEachMatch(in list: NodeList, _ body: (Int, [(capture: Int, node: Int)]) throws -> Void) rethrows {
         var state = State()
         state.captures.reserveCapacity(8)
-        let entries = list.entries
         let wildcards = !anyRoots.isEmpty || !anyNamedRoots.isEmpty
-        for i in 0..<entries.count {
-            let symbol = Int(entries[i].symbol)
-            let direct = symbol < rootRanges.count ? rootRanges[symbol] : 0..<0
-            if !wildcards {
-                for r in direct {
-                    let p = Int(rootList[Int(r)])
-                    try match(patternSteps[p], i, list, extrasFrom: 0, &state) { state in try body(p, state.captures) }
+        // Over the entries' storage: no reference counting on the way down.
+        try list.entries.withUnsafeBufferPointer { nodes in
+            for i in 0..<nodes.count {
+                let symbol = Int(nodes[i].symbol)
+                let direct = symbol < rootRanges.count ? rootRanges[symbol] : 0..<0
+                if !wildcards {
+                    for r in direct {
+                        let p = Int(rootList[Int(r)])
+                        try match(patternSteps[p], i, nodes, extrasFrom: 0, &state) { state in try body(p, state.captures) }
+                    }
+                    continue
                 }
-                continue
-            }
-            var candidates = Set(rootList[Int(direct.lowerBound)..<Int(direct.upperBound)]).union(anyRoots)
-            if entries[i].named { candidates.formUnion(anyNamedRoots) }
-            for p in candidates.sorted().map(Int.init) {
-                try match(patternSteps[p], i, list, extrasFrom: 0, &state) { state in try body(p, state.captures) }
+                var candidates = Set(rootList[Int(direct.lowerBound)..<Int(direct.upperBound)]).union(anyRoots)
+                if nodes[i].named { candidates.formUnion(anyNamedRoots) }
+                for p in candidates.sorted().map(Int.init) {
+                    try match(patternSteps[p], i, nodes, extrasFrom: 0, &state) { state in try body(p, state.captures) }
+                }
             }
         }
     }
 
+    private typealias Entries = UnsafeBufferPointer<NodeList.Entry>
+
     /// Matches step `s` at node `i`, calling `then` once per way it matches (with the captures
     /// so far); `state.extras[extrasFrom...]` are captures of enclosing alternations, which
     /// belong to the node matched.
-    private func match(_ s: Int32, _ i: Int, _ list: NodeList, extrasFrom: Int, _ state: inout State,
+    private func match(_ s: Int32, _ i: Int, _ nodes: Entries, extrasFrom: Int, _ state: inout State,
                        then: (inout State) throws -> Void) rethrows {
         let step = steps[Int(s)]
-        let entry = list.entries[i]
+        let entry = nodes[i]
         switch step.kind {
         case 3:
             let mark = state.extras.count
             for c in step.captures { state.extras.append(flatCaptures[Int(c)]) }
             for a in step.alternatives {
-                try match(flatAlternatives[Int(a)], i, list, extrasFrom: extrasFrom, &state, then: then)
+                try match(flatAlternatives[Int(a)], i, nodes, extrasFrom: extrasFrom, &state, then: then)
             }
             state.extras.removeSubrange(mark...)
             return
@@ -201,7 +205,7 @@ final class QueryPatterns {
         case 1: guard entry.named else { return }
         default: break
         }
-        for n in step.negated where list.hasChild(i, field: flatNegated[Int(n)]) { return }
+        for n in step.negated where QueryPatterns.hasChild(nodes, i, field: flatNegated[Int(n)]) { return }
         let mark = state.captures.count
         for c in step.captures { state.captures.append((Int(flatCaptures[Int(c)]), i)) }
         // The alternations' captures, innermost first.
@@ -211,27 +215,27 @@ final class QueryPatterns {
             state.captures.append((Int(state.extras[e]), i))
         }
         let extrasTop = state.extras.count
-        try matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, list,
+        try matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, nodes,
                           lastAnchored: step.lastAnchored, extrasFrom: extrasTop, &state, then: then)
         state.captures.removeSubrange(mark...)
     }
 
     /// Matches the child steps `children[k...]` on the children of `parent` from node `from` on.
-    private func matchChildren(_ children: Range<Int32>, _ k: Int, parent: Int, from: Int, _ list: NodeList,
+    private func matchChildren(_ children: Range<Int32>, _ k: Int, parent: Int, from: Int, _ nodes: Entries,
                                lastAnchored: Bool, extrasFrom: Int, _ state: inout State,
                                then: (inout State) throws -> Void) rethrows {
         guard k < Int(children.upperBound) else { return try then(&state) }
         let child = flatChildren[k]
         let last = k == Int(children.upperBound) - 1
-        let end = list.subtreeEnd(parent)
+        let end = Int(nodes[parent].subtreeEnd)
         var c = from
         while c < end {
-            let next = list.subtreeEnd(c)
-            let named = list.isNamed(c)
-            if child.field == 0 || list.entries[c].field == child.field,
-               !(last && lastAnchored && list.hasNamedSibling(after: next, before: end)) {
-                try match(child.step, c, list, extrasFrom: extrasFrom, &state) { state in
-                    try matchChildren(children, k + 1, parent: parent, from: next, list, lastAnchored: lastAnchored,
+            let next = Int(nodes[c].subtreeEnd)
+            let named = nodes[c].named
+            if child.field == 0 || nodes[c].field == child.field,
+               !(last && lastAnchored && QueryPatterns.hasNamedSibling(nodes, from: next, before: end)) {
+                try match(child.step, c, nodes, extrasFrom: extrasFrom, &state) { state in
+                    try matchChildren(children, k + 1, parent: parent, from: next, nodes, lastAnchored: lastAnchored,
                                       extrasFrom: extrasFrom, &state, then: then)
                 }
             }
@@ -239,6 +243,27 @@ final class QueryPatterns {
             if child.immediate && named { break }
             c = next
         }
+    }
+
+    /// Whether node `i` has a child in field `field`.
+    private static func hasChild(_ nodes: Entries, _ i: Int, field: UInt16) -> Bool {
+        var j = i + 1
+        let end = Int(nodes[i].subtreeEnd)
+        while j < end {
+            if nodes[j].field == field { return true }
+            j = Int(nodes[j].subtreeEnd)
+        }
+        return false
+    }
+
+    /// Whether a named node starts a sibling from index `from` up to `end` (its parent's end).
+    private static func hasNamedSibling(_ nodes: Entries, from: Int, before end: Int) -> Bool {
+        var j = from
+        while j < end {
+            if nodes[j].named { return true }
+            j = Int(nodes[j].subtreeEnd)
+        }
+        return false
     }
 
     /// Reads patterns from query text.
@@ -461,28 +486,5 @@ final class QueryPatterns {
             guard let own = captures() else { return nil }
             return .node(kind, captures: own, children: children, negatedFields: negated, lastAnchored: lastAnchored)
         }
-    }
-}
-
-extension NodeList {
-    /// Whether node `i` has a child in field `field`.
-    func hasChild(_ i: Int, field: UInt16) -> Bool {
-        var j = i + 1
-        let end = Int(entries[i].subtreeEnd)
-        while j < end {
-            if entries[j].field == field { return true }
-            j = Int(entries[j].subtreeEnd)
-        }
-        return false
-    }
-
-    /// Whether a named node starts a sibling from index `from` up to `end` (its parent's end).
-    func hasNamedSibling(after from: Int, before end: Int) -> Bool {
-        var j = from
-        while j < end {
-            if entries[j].named { return true }
-            j = Int(entries[j].subtreeEnd)
-        }
-        return false
     }
 }

@@ -247,16 +247,25 @@ struct PyTokens {
                 let n = buf.count
                 var i = 0, o = 0
                 if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }  // a byte-order mark
-                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let ones: UInt64 = 0x0101_0101_0101_0101, lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                /// The high bit of each byte that is zero in `x` (of ASCII bytes; exact: no carry
+                /// goes from one byte to the next).
+                func zeros(_ x: UInt64) -> UInt64 { ~(((x & lows) &+ lows) | x) & highs }
                 while i < n {
-                    // Eight ASCII bytes without a line break (most of a file) go through as one
-                    // word: no byte has its high bit set, none is "\n" or "\r" (that is, XOR-ed
-                    // with one, none is zero).
+                    // Eight ASCII bytes without a "\r" (most of a file) go through as one word;
+                    // the "\n" among them (zero once XOR-ed with it) start lines.
                     if i + 8 <= n {
                         let w = UInt64(littleEndian: UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: UInt64.self))
-                        let lf = w ^ (0x0A * ones), cr = w ^ (0x0D * ones)
-                        if (w | ((lf &- ones) & ~lf) | ((cr &- ones) & ~cr)) & highs == 0 {
-                            for k in 0..<8 { out[o + k] = Unicode.Scalar(UInt8(truncatingIfNeeded: w &>> (8 * k))) }
+                        if w & highs == 0 && zeros(w ^ (0x0D * ones)) == 0 {
+                            // Widened all at once (a scalar is its value, 32 bits).
+                            let wide = SIMD8<UInt32>(truncatingIfNeeded: UnsafeRawPointer(buf.baseAddress! + i).loadUnaligned(as: SIMD8<UInt8>.self))
+                            UnsafeMutableRawPointer(out.baseAddress! + o).storeBytes(of: wide, as: SIMD8<UInt32>.self)
+                            var newlines = zeros(w ^ (0x0A * ones))
+                            while newlines != 0 {
+                                offsets.append(o + newlines.trailingZeroBitCount / 8 + 1)
+                                newlines &= newlines &- 1
+                            }
                             i += 8
                             o += 8
                             continue

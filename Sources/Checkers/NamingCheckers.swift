@@ -271,6 +271,8 @@ struct NamingVariableChecker: Checker {
         var all: [Binding] = []
         /// Per function (by node index): names it declares `global`, for those that declare any.
         var globals: [Int: Set<String>] = [:]
+        /// Whether some binding is in a scope of each kind.
+        var inModule = false, inFunction = false, inClass = false
     }
 
     /// What `collect` does with a node, by its symbol.
@@ -379,6 +381,11 @@ struct NamingVariableChecker: Checker {
             let scope = scope(of: at, nodes)
             let kind: ScopeKind = scope < 0 ? .module : nodes.symbol(scope) == function ? .function : .klass
             b.all.append(Binding(at: at, names: names, scope: scope, scopeKind: kind))
+            switch kind {
+            case .module: b.inModule = true
+            case .function: b.inFunction = true
+            case .klass: b.inClass = true
+            }
         }
         for i in 0..<nodes.count {
             let symbol = Int(nodes.symbol(i))
@@ -421,15 +428,15 @@ struct NamingVariableChecker: Checker {
         let bindings = context.shared(Bindings.self) { Self.collect(context.tree) }
         let nodes = context.tree.nodes
         for rule in rules {
-            let ignored = rule.stringSet("ignore-names")
             let scope = rule.string("scope") ?? ""
             let wanted: ScopeKind
             switch scope {
-            case "function": wanted = .function
-            case "class": wanted = .klass
-            case "global": wanted = .module
+            case "function": wanted = .function; if !bindings.inFunction { continue }
+            case "class": wanted = .klass; if !bindings.inClass { continue }
+            case "global": wanted = .module; if !bindings.inModule { continue }
             default: continue
             }
+            let ignored = rule.stringSet("ignore-names")
             for binding in bindings.all where binding.scopeKind == wanted {
                 for name in binding.names where !ignored.contains(name) {
                     let bad: Bool

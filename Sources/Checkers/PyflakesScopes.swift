@@ -1046,12 +1046,14 @@ final class PyflakesAnalysis {
             if s == PySym.identifier {
                 names.append(p)
             } else if s == PySym.defaultParameter || s == PySym.typedDefaultParameter {
-                if let ty = t.child(p, .type) { visitAnnotation(ty) }
-                if let v = t.child(p, .value) { visit(v) }
-                if let n = t.child(p, .name) { parameterNames(n, into: &names) }
+                let (name, type, value) = t.defaultParameterParts(p)
+                if let ty = type { visitAnnotation(ty) }
+                if let v = value { visit(v) }
+                if let n = name { parameterNames(n, into: &names) }
             } else if s == PySym.typedParameter {
-                if let ty = t.child(p, .type) { visitAnnotation(ty) }
-                for c in t.namedChildren(p) where !t.isInField(c, .type) { parameterNames(c, into: &names) }
+                // (Its `type` is its child of kind `type`.)
+                if let ty = t.typeChild(p) { visitAnnotation(ty) }
+                for c in t.namedChildren(p) where t.symbol(c) != PySym.type { parameterNames(c, into: &names) }
             } else {
                 parameterNames(p, into: &names)
             }
@@ -1126,15 +1128,16 @@ final class PyflakesAnalysis {
         }
         // The first iterable is evaluated in the enclosing scope.
         if let c = clauses.first(where: { t.symbol($0) == PySym.forInClause }) {
-            for r in t.children(c, .right) { visit(r) }
+            for r in t.forInParts(c).right { visit(r) }
         }
         push(PyScope(.generator, parent: scope))
         var first = true
         for c in clauses {
             if t.symbol(c) == PySym.forInClause {
-                if !first { for r in t.children(c, .right) { visit(r) } }
+                let (left, right) = t.forInParts(c)
+                if !first { for r in right { visit(r) } }
                 first = false
-                if let l = t.child(c, .left) { bindTargets(l, .plain) }
+                if let l = left { bindTargets(l, .plain) }
             } else {
                 visitChildren(c)
             }

@@ -191,6 +191,57 @@ final class PyTree {
         return found
     }
 
+    /// The child of kind `type` (a `typed_parameter`'s or `typed_default_parameter`'s `type`).
+    func typeChild(_ i: Int) -> Int? {
+        var c = i + 1
+        let end = nodes.subtreeEnd(i)
+        var found: Int? = nil
+        while c < end {
+            if nodes.symbol(c) == type { found = c; break }
+            c = nodes.subtreeEnd(c)
+        }
+        assert(found == child(i, .type))
+        return found
+    }
+
+    /// The `name`, `type` and `value` of a `default_parameter` or `typed_default_parameter`:
+    /// the name first, the value last, the type (if any) the child of kind `type`.
+    func defaultParameterParts(_ i: Int) -> (name: Int?, type: Int?, value: Int?) {
+        let first = i + 1
+        let value = keywordValue(i)
+        guard first < nodes.subtreeEnd(i), !isExtra(first), value != first else {
+            return (child(i, .name), child(i, .type), child(i, .value))
+        }
+        let found = (first, typeChild(i), value)
+        assert(found.0 == child(i, .name) && found.2 == child(i, .value))
+        return found
+    }
+
+    /// The `left` and `right` of a `for_in_clause`: `left` before the `in`, every named child
+    /// after it `right`.
+    func forInParts(_ i: Int) -> (left: Int?, right: [Int]) {
+        var left: Int? = nil
+        var right: [Int] = []
+        var afterIn = false
+        var c = i + 1
+        let end = nodes.subtreeEnd(i)
+        let bytes = source.bytes
+        while c < end {
+            if !nodes.isNamed(c) {
+                let at = nodes.startByte(c)
+                if nodes.endByte(c) == at + 2 && at + 1 < bytes.count && bytes[at] == UInt8(ascii: "i")
+                    && bytes[at + 1] == UInt8(ascii: "n") {
+                    afterIn = true
+                }
+            } else if !isExtra(c) {
+                if afterIn { right.append(c) } else if left == nil { left = c }
+            }
+            c = nodes.subtreeEnd(c)
+        }
+        assert(left == child(i, .left) && right == children(i, .right))
+        return (left, right)
+    }
+
     /// The first child in field `field` (as `Node.child(byField:)`).
     func child(_ i: Int, _ field: SyntaxField) -> Int? { nodes.child(i, field: field.rawValue) }
     /// Every child in field `field` (as `Node.children(byField:)`).
@@ -302,7 +353,7 @@ struct PyNames {
     /// A spelling not met: its name's number (a name met under another spelling, or a new one).
     private mutating func add(_ name: String) -> Int {
         var name = name
-        let ascii = name.utf8.allSatisfy { $0 < 0x80 }
+        let ascii = name.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
         var id = -1
         if !ascii || nonASCII, let same = names.firstIndex(of: name) { id = same }
         if id < 0 {

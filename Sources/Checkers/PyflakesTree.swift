@@ -116,13 +116,19 @@ final class PyTree {
         return found
     }
 
-    /// A `keyword_argument`'s `value`: its last child (after `name` and `=`).
-    func keywordValue(_ i: Int) -> Int? {
+    /// The last child of `i` when it is named, not an extra and not the first child (nil
+    /// otherwise).
+    private func lastChildIfNamed(of i: Int) -> Int? {
         var last = -1
         var c = i + 1
         let end = nodes.subtreeEnd(i)
         while c < end { last = c; c = nodes.subtreeEnd(c) }
-        let found = last > i + 1 && nodes.isNamed(last) && !isExtra(last) ? last : child(i, .value)
+        return last > i + 1 && nodes.isNamed(last) && !isExtra(last) ? last : nil
+    }
+
+    /// A `keyword_argument`'s `value`: its last child (after `name` and `=`).
+    func keywordValue(_ i: Int) -> Int? {
+        let found = lastChildIfNamed(of: i) ?? child(i, .value)
         assert(found == child(i, .value))
         return found
     }
@@ -157,8 +163,7 @@ final class PyTree {
     /// The `left` and `right` of an `augmented_assignment`: its first and last children.
     func augmentedAssignmentParts(_ i: Int) -> (left: Int?, right: Int?) {
         let first = i + 1
-        let right = keywordValue(i)
-        guard first < nodes.subtreeEnd(i), !isExtra(first), right != first else {
+        guard first < nodes.subtreeEnd(i), !isExtra(first), let right = lastChildIfNamed(of: i) else {
             return (child(i, .left), child(i, .right))
         }
         assert(first == child(i, .left) && right == child(i, .right))
@@ -208,8 +213,7 @@ final class PyTree {
     /// the name first, the value last, the type (if any) the child of kind `type`.
     func defaultParameterParts(_ i: Int) -> (name: Int?, type: Int?, value: Int?) {
         let first = i + 1
-        let value = keywordValue(i)
-        guard first < nodes.subtreeEnd(i), !isExtra(first), value != first else {
+        guard first < nodes.subtreeEnd(i), !isExtra(first), let value = lastChildIfNamed(of: i) else {
             return (child(i, .name), child(i, .type), child(i, .value))
         }
         let found = (first, typeChild(i), value)

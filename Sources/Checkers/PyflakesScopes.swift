@@ -565,8 +565,9 @@ final class PyflakesAnalysis {
             }
             if scope.kind == .module, let left, t.textIs(left, "__all__"), let right { collectExports(right) }
         case .namedExpression:
-            if let v = t.child(node, .value) { visit(v) }
-            if let n = t.child(node, .name) { bind(n, .namedExpression) }
+            let (name, value) = t.namedExpressionParts(node)
+            if let v = value { visit(v) }
+            if let n = name { bind(n, .namedExpression) }
         case .forStatement:
             if let r = t.child(node, .right) { visit(r) }
             if let l = t.child(node, .left) { bindTargets(l, .plain, loop: true) }

@@ -170,6 +170,17 @@ final class PyTree {
         return (first, right)
     }
 
+    /// The `name` and `value` of a `named_expression` (`name := value`): its first and last
+    /// children.
+    func namedExpressionParts(_ i: Int) -> (name: Int?, value: Int?) {
+        let first = i + 1
+        guard first < nodes.subtreeEnd(i), !isExtra(first), let value = lastChildIfNamed(of: i) else {
+            return (child(i, .name), child(i, .value))
+        }
+        assert(first == child(i, .name) && value == child(i, .value))
+        return (first, value)
+    }
+
     /// The `name`, `parameters`, `return_type` and `body` of a `function_definition`: its named
     /// children are the name, the parameters, the return type if any and the body (a `block`),
     /// comments and line continuations aside.

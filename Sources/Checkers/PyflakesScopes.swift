@@ -327,7 +327,7 @@ let pythonBuiltins: Set<String> = [
 /// function, lambda, comprehension), function bodies deferred until the module is done, as
 /// pyflakes (and Ruff) do, so that functions see every module-level name.
 ///
-/// It reads the tree as a `PyTree` (nodes are indices in it): `t` is the table of the
+/// It reads the tree as a `PyTree` (nodes are indices in it): `t` is the tree of the
 /// nodes being visited, the candidate's, or a string annotation's while that is visited.
 final class PyflakesAnalysis {
     @exclusivity(unchecked) private(set) var report = PyflakesReport()
@@ -392,7 +392,7 @@ final class PyflakesAnalysis {
         report.items.append(.init(code: code, start: syntax.start(node), end: syntax.end(node), values: values))
     }
 
-    /// Where `node` (of the table being visited) lies in the candidate.
+    /// Where `node` (of the tree being visited) lies in the candidate.
     private func place(_ node: Int) -> (start: SourcePosition, end: SourcePosition) {
         guard let placement else { return (t.start(node), t.end(node)) }
         return (placement.place(t.start(node)), placement.place(t.end(node)))

@@ -28,8 +28,24 @@ func hasUppercase(_ name: String) -> Bool {
 }
 
 /// Python's `str.isupper()` and `str.islower()`: at least one cased letter, all of one case.
-func pyIsUpper(_ s: String) -> Bool { s.contains { $0.isUppercase } && !s.contains { $0.isLowercase } }
-func pyIsLower(_ s: String) -> Bool { s.contains { $0.isLowercase } && !s.contains { $0.isUppercase } }
+func pyIsUpper(_ s: String) -> Bool {
+    if let (upper, lower) = asciiCases(s) { return upper && !lower }
+    return s.contains { $0.isUppercase } && !s.contains { $0.isLowercase }
+}
+func pyIsLower(_ s: String) -> Bool {
+    if let (upper, lower) = asciiCases(s) { return lower && !upper }
+    return s.contains { $0.isLowercase } && !s.contains { $0.isUppercase }
+}
+
+/// Whether an ASCII string has uppercase and lowercase letters (nil when it is not ASCII).
+private func asciiCases(_ s: String) -> (upper: Bool, lower: Bool)? {
+    var upper = false, lower = false
+    for b in s.utf8 {
+        if b >= 0x80 { return nil }
+        if b >= 0x41 && b <= 0x5A { upper = true } else if b >= 0x61 && b <= 0x7A { lower = true }
+    }
+    return (upper, lower)
+}
 
 /// pep8-naming's mixedCase: has an uppercase letter, and starts (after underscores) lowercase.
 func isMixedCase(_ name: String) -> Bool {
@@ -179,27 +195,30 @@ struct NamingFunctionChecker: Checker {
         // Each function's name, read once for every rule.
         let nodes = context.tree.nodes
         let named: [(fn: Node, nameNode: Node, name: String)] = fns.compactMap { fn in
-            guard let i = nodes.index(of: fn) else {
+            let found: (Node, String)
+            if let i = nodes.index(of: fn) {
+                guard let n = nodes.child(i, field: "name") else { return nil }
+                found = (nodes.node(n), context.tree.source.text(in: nodes.startByte(n)..<nodes.endByte(n)))
+            } else {
                 guard let n = fn.child(byField: "name") else { return nil }
-                return (fn, n, n.text)
+                found = (n, n.text)
             }
-            guard let n = nodes.child(i, field: "name") else { return nil }
-            let nameNode = nodes.node(n)
-            return (fn, nameNode, context.tree.source.text(in: nodes.startByte(n)..<nodes.endByte(n)))
+            // (Never checked.)
+            if found.1 == "__dir__" || found.1 == "__getattr__" { return nil }
+            return (fn, found.0, found.1)
         }
+        guard !named.isEmpty else { return }
         for rule in rules {
             let ignored = rule.stringSet("ignore-names")
             let check = rule.string("check") ?? ""
+            let lowercase = check == "lowercase"
+            guard lowercase || check == "dunder" else { continue }
             for (fn, nameNode, name) in named {
-                if ignored.contains(name) || name == "__dir__" || name == "__getattr__" { continue }
+                if !ignored.isEmpty && ignored.contains(name) { continue }
                 let isFunction = kinds.isEmpty || kinds[fn.byteRange.lowerBound] == nil
                 if !isFunction && Self.hasOverride(fn) { continue }
-                switch check {
-                case "lowercase" where hasUppercase(name):
+                if lowercase ? hasUppercase(name) : isFunction && name.hasPrefix("__") && name.hasSuffix("__") {
                     report(rule.finding(nameNode, ["name": name]))
-                case "dunder" where isFunction && name.hasPrefix("__") && name.hasSuffix("__"):
-                    report(rule.finding(nameNode, ["name": name]))
-                default: break
                 }
             }
         }
@@ -271,6 +290,8 @@ struct NamingVariableChecker: Checker {
         var all: [Binding] = []
         /// Per function (by node index): names it declares `global`, for those that declare any.
         var globals: [Int: Set<String>] = [:]
+        /// Whether some binding is in a scope of each kind.
+        var inModule = false, inFunction = false, inClass = false
     }
 
     /// What `collect` does with a node, by its symbol.
@@ -379,6 +400,11 @@ struct NamingVariableChecker: Checker {
             let scope = scope(of: at, nodes)
             let kind: ScopeKind = scope < 0 ? .module : nodes.symbol(scope) == function ? .function : .klass
             b.all.append(Binding(at: at, names: names, scope: scope, scopeKind: kind))
+            switch kind {
+            case .module: b.inModule = true
+            case .function: b.inFunction = true
+            case .klass: b.inClass = true
+            }
         }
         for i in 0..<nodes.count {
             let symbol = Int(nodes.symbol(i))
@@ -421,15 +447,15 @@ struct NamingVariableChecker: Checker {
         let bindings = context.shared(Bindings.self) { Self.collect(context.tree) }
         let nodes = context.tree.nodes
         for rule in rules {
-            let ignored = rule.stringSet("ignore-names")
             let scope = rule.string("scope") ?? ""
             let wanted: ScopeKind
             switch scope {
-            case "function": wanted = .function
-            case "class": wanted = .klass
-            case "global": wanted = .module
+            case "function": wanted = .function; if !bindings.inFunction { continue }
+            case "class": wanted = .klass; if !bindings.inClass { continue }
+            case "global": wanted = .module; if !bindings.inModule { continue }
             default: continue
             }
+            let ignored = rule.stringSet("ignore-names")
             for binding in bindings.all where binding.scopeKind == wanted {
                 for name in binding.names where !ignored.contains(name) {
                     let bad: Bool
@@ -489,6 +515,7 @@ struct NamingImportChecker: Checker {
             }
             i = nodes.subtreeEnd(i)
         }
+        guard !aliases.isEmpty else { return }
         for rule in rules {
             let kind = rule.string("kind") ?? ""
             for (statement, name, alias) in aliases {

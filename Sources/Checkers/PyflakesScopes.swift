@@ -23,7 +23,7 @@ final class PyBinding {
     /// `syntax` (the candidate's tree, or that of a string annotation).
     let node: Int
     let syntax: PyTree
-    var used = false
+    @exclusivity(unchecked) var used = false
     /// A loop variable (which shadowing an import is F402, not F811).
     var isLoopVariable = false
 
@@ -70,11 +70,11 @@ final class PyScope {
     enum Kind { case module, klass, function, generator }
     let kind: Kind
     /// The bindings by the number of their name (nil: none).
-    private(set) var slots: [PyBinding?] = []
+    @exclusivity(unchecked) private(set) var slots: [PyBinding?] = []
     /// Names declared `global` or `nonlocal` here (by number).
     var globals: Set<Int> = []
-    var usesLocals = false
-    var hasStarImport = false
+    @exclusivity(unchecked) var usesLocals = false
+    @exclusivity(unchecked) var hasStarImport = false
     /// The enclosing scope (nil for the module).
     let parent: PyScope?
     init(_ kind: Kind, parent: PyScope?) { self.kind = kind; self.parent = parent }
@@ -85,7 +85,8 @@ final class PyScope {
     func set(_ id: Int, _ b: PyBinding?) {
         if id >= slots.count {
             guard b != nil else { return }
-            slots.append(contentsOf: repeatElement(nil, count: id + 1 - slots.count))
+            let count = max(id + 1, slots.count * 2, 8)
+            slots.append(contentsOf: repeatElement(nil, count: count - slots.count))
         }
         slots[id] = b
     }
@@ -199,6 +200,7 @@ enum PySym {
     static let call = Symbols.named("call")
     static let typeAlias = Symbols.named("type_alias_statement")
     static let comment = Symbols.named("comment")
+    static let lineContinuation = Symbols.named("line_continuation")
     static let type = Symbols.named("type")
     static let genericType = Symbols.named("generic_type")
     static let typeParameter = Symbols.named("type_parameter")
@@ -282,6 +284,9 @@ enum VisitKind: UInt8 {
         return table
     }()
 
+    /// The table (load it once: it is a lazy global).
+    static var all: [VisitKind] { table }
+
     static func of(_ symbol: UInt16) -> VisitKind {
         let table = Self.table
         return Int(symbol) < table.count ? table[Int(symbol)] : .other
@@ -322,35 +327,37 @@ let pythonBuiltins: Set<String> = [
 /// function, lambda, comprehension), function bodies deferred until the module is done, as
 /// pyflakes (and Ruff) do, so that functions see every module-level name.
 ///
-/// It reads the tree as a `PyTree` (nodes are indices in it): `t` is the table of the
+/// It reads the tree as a `PyTree` (nodes are indices in it): `t` is the tree of the
 /// nodes being visited, the candidate's, or a string annotation's while that is visited.
 final class PyflakesAnalysis {
-    private(set) var report = PyflakesReport()
-    private var t: PyTree
-    private var stack: [PyScope] = []
-    private var allScopes: [PyScope] = []
-    private var deferred: [() -> Void] = []
-    private var undefined: [(name: String, start: SourcePosition, end: SourcePosition)] = []
+    @exclusivity(unchecked) private(set) var report = PyflakesReport()
+    @exclusivity(unchecked) private var t: PyTree
+    @exclusivity(unchecked) private var stack: [PyScope] = []
+    @exclusivity(unchecked) private var allScopes: [PyScope] = []
+    @exclusivity(unchecked) private var deferred: [() -> Void] = []
+    @exclusivity(unchecked) private var undefined: [(name: String, start: SourcePosition, end: SourcePosition)] = []
     private var globalNames: Set<String> = []
     private var exportNames: Set<String> = []
     /// The names met, numbered.
-    private var names = PyNames()
-    private var depth = 0
+    @exclusivity(unchecked) private var names = PyNames()
+    @exclusivity(unchecked) private var depth = 0
+    /// What `visit` does, by symbol.
+    private let visitKinds = VisitKind.all
     /// Visiting an annotation: strings in it are type expressions (forward references), parsed
     /// and checked as code, as pyflakes and Ruff do.
-    private var inAnnotation = false
+    @exclusivity(unchecked) private var inAnnotation = false
     /// Set while visiting the parsed text of a string annotation: where its positions lie.
-    private var placement: AnnotationPlacement? = nil
+    @exclusivity(unchecked) private var placement: AnnotationPlacement? = nil
     /// `from __future__ import annotations`: annotations are not evaluated, so they are checked
     /// at the end, like function bodies.
-    private var futureAnnotations = false
+    @exclusivity(unchecked) private var futureAnnotations = false
     /// Inside the body of a `try` that catches `NameError` (by that name): an undefined name
     /// there is expected, and not reported (as Ruff and pyflakes).
-    private var nameErrorHandled = 0
+    @exclusivity(unchecked) private var nameErrorHandled = 0
     /// Parses string annotations (made on the first one).
     private var annotationParser: PythonParser? = nil
     /// Set when the tree is nested too deeply to analyse safely (findings are then dropped).
-    private(set) var gaveUp = false
+    @exclusivity(unchecked) private(set) var gaveUp = false
     static let maxDepth = 200
 
     init(tree: Tree) {
@@ -385,7 +392,7 @@ final class PyflakesAnalysis {
         report.items.append(.init(code: code, start: syntax.start(node), end: syntax.end(node), values: values))
     }
 
-    /// Where `node` (of the table being visited) lies in the candidate.
+    /// Where `node` (of the tree being visited) lies in the candidate.
     private func place(_ node: Int) -> (start: SourcePosition, end: SourcePosition) {
         guard let placement else { return (t.start(node), t.end(node)) }
         return (placement.place(t.start(node)), placement.place(t.end(node)))
@@ -510,15 +517,16 @@ final class PyflakesAnalysis {
         defer { depth -= 1 }
         if depth > Self.maxDepth { gaveUp = true; return }
         let t = self.t
-        switch VisitKind.of(t.symbol(node)) {
+        let symbol = Int(t.symbol(node))
+        switch symbol < visitKinds.count ? visitKinds[symbol] : .other {
         case .identifier:
             handleLoad(node)
         case .comment:
             return
         case .attribute:
-            if let o = t.child(node, .object) { visit(o) }
+            if let o = t.attributeObject(node) { visit(o) }
         case .keywordArgument:
-            if let v = t.child(node, .value) { visit(v) }
+            if let v = t.keywordValue(node) { visit(v) }
         case .importStatement:
             visitImport(node)
         case .importFrom:
@@ -545,7 +553,7 @@ final class PyflakesAnalysis {
         case .assignment:
             visitAssignment(node)
         case .augmentedAssignment:
-            let left = t.child(node, .left), right = t.child(node, .right)
+            let (left, right) = t.augmentedAssignmentParts(node)
             if let right { visit(right) }
             if let left {
                 if t.symbol(left) == PySym.identifier {
@@ -557,8 +565,9 @@ final class PyflakesAnalysis {
             }
             if scope.kind == .module, let left, t.textIs(left, "__all__"), let right { collectExports(right) }
         case .namedExpression:
-            if let v = t.child(node, .value) { visit(v) }
-            if let n = t.child(node, .name) { bind(n, .namedExpression) }
+            let (name, value) = t.namedExpressionParts(node)
+            if let v = value { visit(v) }
+            if let n = name { bind(n, .namedExpression) }
         case .forStatement:
             if let r = t.child(node, .right) { visit(r) }
             if let l = t.child(node, .left) { bindTargets(l, .plain, loop: true) }
@@ -624,7 +633,7 @@ final class PyflakesAnalysis {
         var annotation: Int? = nil
         var value: Int? = nil
         while true {
-            let left = t.child(n, .left), type = t.child(n, .type), right = t.child(n, .right)
+            let (left, type, right) = t.assignmentParts(n)
             if let left { targets.append(left) }
             if let type { annotation = type }
             value = right
@@ -1038,12 +1047,14 @@ final class PyflakesAnalysis {
             if s == PySym.identifier {
                 names.append(p)
             } else if s == PySym.defaultParameter || s == PySym.typedDefaultParameter {
-                if let ty = t.child(p, .type) { visitAnnotation(ty) }
-                if let v = t.child(p, .value) { visit(v) }
-                if let n = t.child(p, .name) { parameterNames(n, into: &names) }
+                let (name, type, value) = t.defaultParameterParts(p)
+                if let ty = type { visitAnnotation(ty) }
+                if let v = value { visit(v) }
+                if let n = name { parameterNames(n, into: &names) }
             } else if s == PySym.typedParameter {
-                if let ty = t.child(p, .type) { visitAnnotation(ty) }
-                for c in t.namedChildren(p) where !t.isInField(c, .type) { parameterNames(c, into: &names) }
+                // (Its `type` is its child of kind `type`.)
+                if let ty = t.typeChild(p) { visitAnnotation(ty) }
+                for c in t.namedChildren(p) where t.symbol(c) != PySym.type { parameterNames(c, into: &names) }
             } else {
                 parameterNames(p, into: &names)
             }
@@ -1062,11 +1073,11 @@ final class PyflakesAnalysis {
 
     private func visitFunction(_ node: Int) {
         let t = self.t
-        let names = visitParameters(t.child(node, .parameters))
-        if let r = t.child(node, .returnType) { visitAnnotation(r) }
-        if let n = t.child(node, .name) { bind(n, .function) }
+        let (name, parameters, returnType, body) = t.functionParts(node)
+        let names = visitParameters(parameters)
+        if let r = returnType { visitAnnotation(r) }
+        if let n = name { bind(n, .function) }
         let saved = stack
-        let body = t.child(node, .body)
         deferred.append { [self] in
             runFunction(saved: saved, syntax: t, parameters: names, body: body)
         }
@@ -1118,15 +1129,16 @@ final class PyflakesAnalysis {
         }
         // The first iterable is evaluated in the enclosing scope.
         if let c = clauses.first(where: { t.symbol($0) == PySym.forInClause }) {
-            for r in t.children(c, .right) { visit(r) }
+            for r in t.forInParts(c).right { visit(r) }
         }
         push(PyScope(.generator, parent: scope))
         var first = true
         for c in clauses {
             if t.symbol(c) == PySym.forInClause {
-                if !first { for r in t.children(c, .right) { visit(r) } }
+                let (left, right) = t.forInParts(c)
+                if !first { for r in right { visit(r) } }
                 first = false
-                if let l = t.child(c, .left) { bindTargets(l, .plain) }
+                if let l = left { bindTargets(l, .plain) }
             } else {
                 visitChildren(c)
             }

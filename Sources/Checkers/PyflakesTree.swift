@@ -26,6 +26,14 @@ final class PyTree {
     let source: SourceText
     /// The root (`module`).
     let root = 0
+    private let comment = PySym.comment, identifier = PySym.identifier, block = PySym.block, type = PySym.type
+    private let lineContinuation = PySym.lineContinuation
+
+    /// Whether node `i` is one the grammar allows anywhere (a comment, a `\` line continuation).
+    @inline(__always) func isExtra(_ i: Int) -> Bool {
+        let s = nodes.symbol(i)
+        return s == comment || s == lineContinuation
+    }
 
     init(_ tree: Tree) {
         self.tree = tree
@@ -98,6 +106,157 @@ final class PyTree {
         for _ in namedChildren(i) { n += 1 }
         return n
     }
+    // MARK: Fields read by the grammar's order (looking a field up hashes its name)
+
+    /// An `attribute`'s `object`: its first child.
+    func attributeObject(_ i: Int) -> Int? {
+        let c = i + 1
+        let found = c < nodes.subtreeEnd(i) && !isExtra(c) ? c : child(i, .object)
+        assert(found == child(i, .object))
+        return found
+    }
+
+    /// The last child of `i` when it is named, not an extra and not the first child (nil
+    /// otherwise).
+    private func lastChildIfNamed(of i: Int) -> Int? {
+        var last = -1
+        var c = i + 1
+        let end = nodes.subtreeEnd(i)
+        while c < end { last = c; c = nodes.subtreeEnd(c) }
+        return last > i + 1 && nodes.isNamed(last) && !isExtra(last) ? last : nil
+    }
+
+    /// A `keyword_argument`'s `value`: its last child (after `name` and `=`).
+    func keywordValue(_ i: Int) -> Int? {
+        let found = lastChildIfNamed(of: i) ?? child(i, .value)
+        assert(found == child(i, .value))
+        return found
+    }
+
+    /// The `left`, `type` and `right` of an `assignment`: `left`, then `= right`, `: type` or
+    /// `: type = right` (comments and line continuations aside).
+    func assignmentParts(_ i: Int) -> (left: Int?, type: Int?, right: Int?) {
+        let end = nodes.subtreeEnd(i)
+        let first = i + 1
+        guard first < end, !isExtra(first) else {
+            return (child(i, .left), child(i, .type), child(i, .right))
+        }
+        var type: Int? = nil, right: Int? = nil
+        var after: UInt8 = 0  // the token just read: `=` or `:`
+        var c = nodes.subtreeEnd(first)
+        let bytes = source.bytes
+        while c < end {
+            if !nodes.isNamed(c) {
+                let at = nodes.startByte(c)
+                after = at < bytes.count ? bytes[at] : 0
+            } else if !isExtra(c) {
+                if after == UInt8(ascii: "=") && right == nil { right = c }
+                if after == UInt8(ascii: ":") && type == nil { type = c }
+                after = 0
+            }
+            c = nodes.subtreeEnd(c)
+        }
+        assert(first == child(i, .left) && type == child(i, .type) && right == child(i, .right))
+        return (first, type, right)
+    }
+
+    /// The `left` and `right` of an `augmented_assignment`: its first and last children.
+    func augmentedAssignmentParts(_ i: Int) -> (left: Int?, right: Int?) {
+        let first = i + 1
+        guard first < nodes.subtreeEnd(i), !isExtra(first), let right = lastChildIfNamed(of: i) else {
+            return (child(i, .left), child(i, .right))
+        }
+        assert(first == child(i, .left) && right == child(i, .right))
+        return (first, right)
+    }
+
+    /// The `name` and `value` of a `named_expression` (`name := value`): its first and last
+    /// children.
+    func namedExpressionParts(_ i: Int) -> (name: Int?, value: Int?) {
+        let first = i + 1
+        guard first < nodes.subtreeEnd(i), !isExtra(first), let value = lastChildIfNamed(of: i) else {
+            return (child(i, .name), child(i, .value))
+        }
+        assert(first == child(i, .name) && value == child(i, .value))
+        return (first, value)
+    }
+
+    /// The `name`, `parameters`, `return_type` and `body` of a `function_definition`: its named
+    /// children are the name, the parameters, the return type if any and the body (a `block`),
+    /// comments and line continuations aside.
+    func functionParts(_ i: Int) -> (name: Int?, parameters: Int?, returnType: Int?, body: Int?) {
+        var parts: [Int] = []
+        parts.reserveCapacity(4)
+        var c = i + 1
+        let end = nodes.subtreeEnd(i)
+        while c < end {
+            if nodes.isNamed(c) && !isExtra(c) { parts.append(c) }
+            c = nodes.subtreeEnd(c)
+        }
+        let found: (Int?, Int?, Int?, Int?)
+        if parts.count == 3, nodes.symbol(parts[0]) == identifier, nodes.symbol(parts[2]) == block {
+            found = (parts[0], parts[1], nil, parts[2])
+        } else if parts.count == 4, nodes.symbol(parts[0]) == identifier, nodes.symbol(parts[2]) == type,
+                  nodes.symbol(parts[3]) == block {
+            found = (parts[0], parts[1], parts[2], parts[3])
+        } else {
+            return (child(i, .name), child(i, .parameters), child(i, .returnType), child(i, .body))
+        }
+        assert(found.0 == child(i, .name) && found.1 == child(i, .parameters) && found.2 == child(i, .returnType)
+               && found.3 == child(i, .body))
+        return found
+    }
+
+    /// The child of kind `type` (a `typed_parameter`'s or `typed_default_parameter`'s `type`).
+    func typeChild(_ i: Int) -> Int? {
+        var c = i + 1
+        let end = nodes.subtreeEnd(i)
+        var found: Int? = nil
+        while c < end {
+            if nodes.symbol(c) == type { found = c; break }
+            c = nodes.subtreeEnd(c)
+        }
+        assert(found == child(i, .type))
+        return found
+    }
+
+    /// The `name`, `type` and `value` of a `default_parameter` or `typed_default_parameter`:
+    /// the name first, the value last, the type (if any) the child of kind `type`.
+    func defaultParameterParts(_ i: Int) -> (name: Int?, type: Int?, value: Int?) {
+        let first = i + 1
+        guard first < nodes.subtreeEnd(i), !isExtra(first), let value = lastChildIfNamed(of: i) else {
+            return (child(i, .name), child(i, .type), child(i, .value))
+        }
+        let found = (first, typeChild(i), value)
+        assert(found.0 == child(i, .name) && found.2 == child(i, .value))
+        return found
+    }
+
+    /// The `left` and `right` of a `for_in_clause`: `left` before the `in`, every named child
+    /// after it `right`.
+    func forInParts(_ i: Int) -> (left: Int?, right: [Int]) {
+        var left: Int? = nil
+        var right: [Int] = []
+        var afterIn = false
+        var c = i + 1
+        let end = nodes.subtreeEnd(i)
+        let bytes = source.bytes
+        while c < end {
+            if !nodes.isNamed(c) {
+                let at = nodes.startByte(c)
+                if nodes.endByte(c) == at + 2 && at + 1 < bytes.count && bytes[at] == UInt8(ascii: "i")
+                    && bytes[at + 1] == UInt8(ascii: "n") {
+                    afterIn = true
+                }
+            } else if !isExtra(c) {
+                if afterIn { right.append(c) } else if left == nil { left = c }
+            }
+            c = nodes.subtreeEnd(c)
+        }
+        assert(left == child(i, .left) && right == children(i, .right))
+        return (left, right)
+    }
+
     /// The first child in field `field` (as `Node.child(byField:)`).
     func child(_ i: Int, _ field: SyntaxField) -> Int? { nodes.child(i, field: field.rawValue) }
     /// Every child in field `field` (as `Node.children(byField:)`).
@@ -209,7 +368,7 @@ struct PyNames {
     /// A spelling not met: its name's number (a name met under another spelling, or a new one).
     private mutating func add(_ name: String) -> Int {
         var name = name
-        let ascii = name.utf8.allSatisfy { $0 < 0x80 }
+        let ascii = name.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
         var id = -1
         if !ascii || nonASCII, let same = names.firstIndex(of: name) { id = same }
         if id < 0 {

@@ -200,7 +200,6 @@ enum PySym {
     static let call = Symbols.named("call")
     static let typeAlias = Symbols.named("type_alias_statement")
     static let comment = Symbols.named("comment")
-    static let lineContinuation = Symbols.named("line_continuation")
     static let type = Symbols.named("type")
     static let genericType = Symbols.named("generic_type")
     static let typeParameter = Symbols.named("type_parameter")

@@ -5,15 +5,23 @@ import Glibc
 import Darwin
 #endif
 
-/// The fields of the grammar that the pyflakes analysis reads, by their names in the grammar.
-enum SyntaxField: String {
-    case name, alias, body, left, right, type, value, object, attribute, parameters
-    case returnType = "return_type"
-    case superclasses
-    case moduleName = "module_name"
-    /// (`subscripted`: the field `subscript`.)
-    case subscripted = "subscript"
-    case condition, function, arguments, definition, consequence, alternative
+/// The fields of the grammar that the pyflakes analysis reads.
+enum SyntaxField: Int, CaseIterable {
+    case name, alias, body, left, right, type, value, object, attribute, parameters, returnType, superclasses
+    case moduleName, subscripted, condition, function, arguments, definition, consequence, alternative
+
+    /// The field's name in the grammar.
+    var grammarName: String {
+        switch self {
+        case .returnType: return "return_type"
+        case .moduleName: return "module_name"
+        case .subscripted: return "subscript"
+        default: return String(describing: self)
+        }
+    }
+
+    /// The grammar's id of each field, by case (looked up once: by name a look-up hashes it).
+    static let ids: [UInt16] = allCases.map { NodeList.fieldID($0.grammarName) ?? 0 }
 }
 
 /// A tree as the pyflakes analysis reads it: nodes are indices in the tree's node list
@@ -26,14 +34,6 @@ final class PyTree {
     let source: SourceText
     /// The root (`module`).
     let root = 0
-    private let comment = PySym.comment, identifier = PySym.identifier, block = PySym.block, type = PySym.type
-    private let lineContinuation = PySym.lineContinuation
-
-    /// Whether node `i` is one the grammar allows anywhere (a comment, a `\` line continuation).
-    @inline(__always) func isExtra(_ i: Int) -> Bool {
-        let s = nodes.symbol(i)
-        return s == comment || s == lineContinuation
-    }
 
     init(_ tree: Tree) {
         self.tree = tree
@@ -44,8 +44,6 @@ final class PyTree {
     // MARK: One node
 
     @inline(__always) func symbol(_ i: Int) -> UInt16 { nodes.symbol(i) }
-    /// Whether the node is held in the field `field` of its parent.
-    func isInField(_ i: Int, _ field: SyntaxField) -> Bool { nodes.isInField(i, field.rawValue) }
     /// The node as the tree gives it.
     func node(_ i: Int) -> Node { nodes.node(i) }
     /// The parent, nil for the root.
@@ -106,164 +104,53 @@ final class PyTree {
         for _ in namedChildren(i) { n += 1 }
         return n
     }
-    // MARK: Fields read by the grammar's order (looking a field up hashes its name)
+    // MARK: Fields of the common node kinds (by field id)
 
-    /// An `attribute`'s `object`: its first child.
-    func attributeObject(_ i: Int) -> Int? {
-        let c = i + 1
-        let found = c < nodes.subtreeEnd(i) && !isExtra(c) ? c : child(i, .object)
-        assert(found == child(i, .object))
-        return found
-    }
+    /// An `attribute`'s `object`.
+    func attributeObject(_ i: Int) -> Int? { child(i, .object) }
 
-    /// The last child of `i` when it is named, not an extra and not the first child (nil
-    /// otherwise).
-    private func lastChildIfNamed(of i: Int) -> Int? {
-        var last = -1
-        var c = i + 1
-        let end = nodes.subtreeEnd(i)
-        while c < end { last = c; c = nodes.subtreeEnd(c) }
-        return last > i + 1 && nodes.isNamed(last) && !isExtra(last) ? last : nil
-    }
+    /// A `keyword_argument`'s `value`.
+    func keywordValue(_ i: Int) -> Int? { child(i, .value) }
 
-    /// A `keyword_argument`'s `value`: its last child (after `name` and `=`).
-    func keywordValue(_ i: Int) -> Int? {
-        let found = lastChildIfNamed(of: i) ?? child(i, .value)
-        assert(found == child(i, .value))
-        return found
-    }
-
-    /// The `left`, `type` and `right` of an `assignment`: `left`, then `= right`, `: type` or
-    /// `: type = right` (comments and line continuations aside).
+    /// The `left`, `type` and `right` of an `assignment`.
     func assignmentParts(_ i: Int) -> (left: Int?, type: Int?, right: Int?) {
-        let end = nodes.subtreeEnd(i)
-        let first = i + 1
-        guard first < end, !isExtra(first) else {
-            return (child(i, .left), child(i, .type), child(i, .right))
-        }
-        var type: Int? = nil, right: Int? = nil
-        var after: UInt8 = 0  // the token just read: `=` or `:`
-        var c = nodes.subtreeEnd(first)
-        let bytes = source.bytes
-        while c < end {
-            if !nodes.isNamed(c) {
-                let at = nodes.startByte(c)
-                after = at < bytes.count ? bytes[at] : 0
-            } else if !isExtra(c) {
-                if after == UInt8(ascii: "=") && right == nil { right = c }
-                if after == UInt8(ascii: ":") && type == nil { type = c }
-                after = 0
-            }
-            c = nodes.subtreeEnd(c)
-        }
-        assert(first == child(i, .left) && type == child(i, .type) && right == child(i, .right))
-        return (first, type, right)
+        (child(i, .left), child(i, .type), child(i, .right))
     }
 
-    /// The `left` and `right` of an `augmented_assignment`: its first and last children.
-    func augmentedAssignmentParts(_ i: Int) -> (left: Int?, right: Int?) {
-        let first = i + 1
-        guard first < nodes.subtreeEnd(i), !isExtra(first), let right = lastChildIfNamed(of: i) else {
-            return (child(i, .left), child(i, .right))
-        }
-        assert(first == child(i, .left) && right == child(i, .right))
-        return (first, right)
-    }
+    /// The `left` and `right` of an `augmented_assignment`.
+    func augmentedAssignmentParts(_ i: Int) -> (left: Int?, right: Int?) { (child(i, .left), child(i, .right)) }
 
-    /// The `name` and `value` of a `named_expression` (`name := value`): its first and last
-    /// children.
-    func namedExpressionParts(_ i: Int) -> (name: Int?, value: Int?) {
-        let first = i + 1
-        guard first < nodes.subtreeEnd(i), !isExtra(first), let value = lastChildIfNamed(of: i) else {
-            return (child(i, .name), child(i, .value))
-        }
-        assert(first == child(i, .name) && value == child(i, .value))
-        return (first, value)
-    }
+    /// The `name` and `value` of a `named_expression` (`name := value`).
+    func namedExpressionParts(_ i: Int) -> (name: Int?, value: Int?) { (child(i, .name), child(i, .value)) }
 
-    /// The `name`, `parameters`, `return_type` and `body` of a `function_definition`: its named
-    /// children are the name, the parameters, the return type if any and the body (a `block`),
-    /// comments and line continuations aside.
+    /// The `name`, `parameters`, `return_type` and `body` of a `function_definition`.
     func functionParts(_ i: Int) -> (name: Int?, parameters: Int?, returnType: Int?, body: Int?) {
-        var parts: [Int] = []
-        parts.reserveCapacity(4)
-        var c = i + 1
-        let end = nodes.subtreeEnd(i)
-        while c < end {
-            if nodes.isNamed(c) && !isExtra(c) { parts.append(c) }
-            c = nodes.subtreeEnd(c)
-        }
-        let found: (Int?, Int?, Int?, Int?)
-        if parts.count == 3, nodes.symbol(parts[0]) == identifier, nodes.symbol(parts[2]) == block {
-            found = (parts[0], parts[1], nil, parts[2])
-        } else if parts.count == 4, nodes.symbol(parts[0]) == identifier, nodes.symbol(parts[2]) == type,
-                  nodes.symbol(parts[3]) == block {
-            found = (parts[0], parts[1], parts[2], parts[3])
-        } else {
-            return (child(i, .name), child(i, .parameters), child(i, .returnType), child(i, .body))
-        }
-        assert(found.0 == child(i, .name) && found.1 == child(i, .parameters) && found.2 == child(i, .returnType)
-               && found.3 == child(i, .body))
-        return found
+        (child(i, .name), child(i, .parameters), child(i, .returnType), child(i, .body))
     }
 
-    /// The child of kind `type` (a `typed_parameter`'s or `typed_default_parameter`'s `type`).
-    func typeChild(_ i: Int) -> Int? {
-        var c = i + 1
-        let end = nodes.subtreeEnd(i)
-        var found: Int? = nil
-        while c < end {
-            if nodes.symbol(c) == type { found = c; break }
-            c = nodes.subtreeEnd(c)
-        }
-        assert(found == child(i, .type))
-        return found
-    }
+    /// A `typed_parameter`'s or `typed_default_parameter`'s `type`.
+    func typeChild(_ i: Int) -> Int? { child(i, .type) }
 
-    /// The `name`, `type` and `value` of a `default_parameter` or `typed_default_parameter`:
-    /// the name first, the value last, the type (if any) the child of kind `type`.
+    /// The `name`, `type` and `value` of a `default_parameter` or `typed_default_parameter`.
     func defaultParameterParts(_ i: Int) -> (name: Int?, type: Int?, value: Int?) {
-        let first = i + 1
-        guard first < nodes.subtreeEnd(i), !isExtra(first), let value = lastChildIfNamed(of: i) else {
-            return (child(i, .name), child(i, .type), child(i, .value))
-        }
-        let found = (first, typeChild(i), value)
-        assert(found.0 == child(i, .name) && found.2 == child(i, .value))
-        return found
+        (child(i, .name), child(i, .type), child(i, .value))
     }
 
-    /// The `left` and `right` of a `for_in_clause`: `left` before the `in`, every named child
-    /// after it `right`.
-    func forInParts(_ i: Int) -> (left: Int?, right: [Int]) {
-        var left: Int? = nil
-        var right: [Int] = []
-        var afterIn = false
-        var c = i + 1
-        let end = nodes.subtreeEnd(i)
-        let bytes = source.bytes
-        while c < end {
-            if !nodes.isNamed(c) {
-                let at = nodes.startByte(c)
-                if nodes.endByte(c) == at + 2 && at + 1 < bytes.count && bytes[at] == UInt8(ascii: "i")
-                    && bytes[at + 1] == UInt8(ascii: "n") {
-                    afterIn = true
-                }
-            } else if !isExtra(c) {
-                if afterIn { right.append(c) } else if left == nil { left = c }
-            }
-            c = nodes.subtreeEnd(c)
-        }
-        assert(left == child(i, .left) && right == children(i, .right))
-        return (left, right)
-    }
+    /// The `left` and `right` of a `for_in_clause` (`right` may repeat).
+    func forInParts(_ i: Int) -> (left: Int?, right: [Int]) { (child(i, .left), children(i, .right)) }
 
     /// The first child in field `field` (as `Node.child(byField:)`).
-    func child(_ i: Int, _ field: SyntaxField) -> Int? { nodes.child(i, field: field.rawValue) }
+    @inline(__always) func child(_ i: Int, _ field: SyntaxField) -> Int? {
+        nodes.child(i, fieldID: fieldIDs[field.rawValue])
+    }
     /// Every child in field `field` (as `Node.children(byField:)`).
     func children(_ i: Int, _ field: SyntaxField) -> [Int] {
-        let name = field.rawValue
-        return children(i).filter { nodes.isInField($0, name) }
+        let id = fieldIDs[field.rawValue]
+        return children(i).filter { nodes.field($0) == id }
     }
+    /// Whether the node is held in the field `field` of its parent.
+    func isInField(_ i: Int, _ field: SyntaxField) -> Bool { nodes.field(i) == fieldIDs[field.rawValue] }
+    private let fieldIDs = SyntaxField.ids
 }
 
 /// The names one analysis meets, numbered from 0 in the order met, so that scopes hold their

@@ -105,6 +105,22 @@ public final class NodeList {
         @inlinable public subscript(i: Int) -> Bool { list.entries[i].named }
     }
 
+    /// The grammar's id of the field `name` (nil if there is none): for asking fields by id in
+    /// hot loops (`field(_:)`, `child(_:fieldID:)`), where asking by name hashes the name.
+    public static func fieldID(_ name: String) -> UInt16? { Fields.ids[name] }
+    /// The id of the field that holds node `i` in its parent (0: none).
+    @inlinable public func field(_ i: Int) -> UInt16 { entries[i].field }
+    /// The first child of node `i` in the field with id `id`, if any.
+    @inlinable public func child(_ i: Int, fieldID id: UInt16) -> Int? {
+        var j = i + 1
+        let end = Int(entries[i].subtreeEnd)
+        while j < end {
+            if entries[j].field == id { return j }
+            j = Int(entries[j].subtreeEnd)
+        }
+        return nil
+    }
+
     /// The name of the field that holds node `i` in its parent, if any.
     public func fieldName(_ i: Int) -> String? { entries[i].field == 0 ? nil : Fields.name(entries[i].field) }
     /// Whether node `i` is held in the field `name` of its parent.

@@ -48,32 +48,44 @@ struct FStringPlaceholderChecker: Checker {
     static let concatenated = Symbols.named("concatenated_string")
     static let interpolation = Symbols.named("interpolation")
 
-    static func isFString(_ s: Node) -> Bool {
-        guard let start = s.namedChildren.first, start.symbol == stringStart else { return false }
-        return start.text.contains { $0 == "f" || $0 == "F" }
+    /// Whether string `i` is an f-string: its prefix (in `string_start`) has an `f`.
+    static func isFString(_ list: NodeList, _ i: Int, _ bytes: [UInt8]) -> Bool {
+        guard let start = list.children(i, namedOnly: true).first, list.symbol(start) == stringStart else { return false }
+        return bytes[list.startByte(start)..<list.endByte(start)].contains { $0 == 0x66 || $0 == 0x46 }
     }
 
-    static func hasPlaceholder(_ s: Node) -> Bool {
-        s.namedChildren.contains { $0.symbol == interpolation }
+    static func hasPlaceholder(_ list: NodeList, _ i: Int) -> Bool {
+        var j = i + 1
+        let end = list.subtreeEnd(i)
+        while j < end {
+            if list.symbol(j) == interpolation { return true }
+            j = list.subtreeEnd(j)
+        }
+        return false
     }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
-        var found: [Node] = []
-        context.tree.forEachNode { node in
-            let sym = node.symbol
-            if sym == Self.concatenated {
-                let parts = node.namedChildren.filter { $0.symbol == Self.string }
-                if !parts.contains(where: { Self.isFString($0) && Self.hasPlaceholder($0) }) {
-                    found += parts.filter { Self.isFString($0) }
+        // Over the tree's node list: strings are found by symbol, without a Node each.
+        let list = context.tree.nodes
+        let bytes = context.source.bytes
+        let string = Self.string, concatenated = Self.concatenated
+        var found: [Int] = []
+        for i in 0..<list.count {
+            let sym = list.symbol(i)
+            if sym == concatenated {
+                let parts = list.children(i, namedOnly: true).filter { list.symbol($0) == string }
+                if !parts.contains(where: { Self.isFString(list, $0, bytes) && Self.hasPlaceholder(list, $0) }) {
+                    found += parts.filter { Self.isFString(list, $0, bytes) }
                 }
-            } else if sym == Self.string, Self.isFString(node), !Self.hasPlaceholder(node),
-                      node.parent?.symbol != Self.concatenated {
-                found.append(node)
+            } else if sym == string, Self.isFString(list, i, bytes), !Self.hasPlaceholder(list, i),
+                      list.parent(i).map(list.symbol) != concatenated {
+                found.append(i)
             }
-            return true
         }
+        guard !found.isEmpty else { return }
+        let nodes = found.map(list.node)
         for rule in rules {
-            for n in found { report(rule.finding(n)) }
+            for n in nodes { report(rule.finding(n)) }
         }
     }
 }

@@ -112,14 +112,17 @@ public final class ActiveRule: Sendable {
     /// The rule's message with `{placeholders}` filled from `values`, then from options.
     public func message(_ values: [String: String] = [:]) -> String {
         if messageParts.count == 1, case .text(let t) = messageParts[0] { return t }
-        var out = ""
+        // Made as bytes: appending to a String costs several times more per part.
+        var out: [UInt8] = []
+        out.reserveCapacity(96)
         for part in messageParts {
             switch part {
-            case .text(let t): out += t
-            case .value(let name, let option): out += values[name] ?? option ?? "{\(name)}"
+            case .text(let t): out.append(contentsOf: t.utf8)
+            case .value(let name, let option):
+                if let v = values[name] ?? option { out.append(contentsOf: v.utf8) } else { out.append(contentsOf: "{\(name)}".utf8) }
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `message` cut at each `{name}` (found on the UTF-8 bytes): the text between, and the

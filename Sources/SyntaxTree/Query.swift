@@ -139,11 +139,14 @@ public final class Query: @unchecked Sendable {
                              _ body: (QueryMatch) throws -> Void) rethrows {
         if let patterns, byteRange == nil, node.isRoot {
             let list = node.tree.nodes
-            try patterns.forEachMatch(in: list) { pattern, found in
+            let source = node.tree.source
+            for (pattern, found) in patterns.matches(in: list) {
+                // Predicates first, on the captured text (most matches fail them), then the
+                // captures as nodes.
+                let texts = ListCaptures(found: found, list: list, source: source)
+                guard predicates[pattern].allSatisfy({ $0.holds(texts) }) else { continue }
                 let captures = found.map { QueryCapture(name: captureNames[$0.capture], index: $0.capture, node: list.node($0.node)) }
-                if predicates[pattern].allSatisfy({ $0.holds(captures) }) {
-                    try body(QueryMatch(patternIndex: pattern, captures: captures))
-                }
+                try body(QueryMatch(patternIndex: pattern, captures: captures))
             }
             return
         }
@@ -187,6 +190,31 @@ public final class Query: @unchecked Sendable {
 
     private enum Argument { case capture(Int), string(String) }
 
+    /// The captures of a match as predicates read them: each one's capture index and text.
+    fileprivate protocol CapturedTexts {
+        var count: Int { get }
+        func index(_ k: Int) -> Int
+        func text(_ k: Int) -> String
+    }
+    private struct NodeCaptures: CapturedTexts {
+        let captures: [QueryCapture]
+        var count: Int { captures.count }
+        func index(_ k: Int) -> Int { captures[k].index }
+        func text(_ k: Int) -> String { captures[k].node.text }
+    }
+    /// Captures as node indices in a tree's node list (no `Node` made to test them).
+    private struct ListCaptures: CapturedTexts {
+        let found: [(capture: Int, node: Int)]
+        let list: NodeList
+        let source: SourceText
+        var count: Int { found.count }
+        func index(_ k: Int) -> Int { found[k].capture }
+        func text(_ k: Int) -> String {
+            let n = found[k].node
+            return source.text(in: list.startByte(n)..<list.endByte(n))
+        }
+    }
+
     private struct Predicate {
         enum Test {
             case equal(Argument)
@@ -198,23 +226,27 @@ public final class Query: @unchecked Sendable {
         var negated: Bool
         var any: Bool
 
-        func holds(_ captures: [QueryCapture]) -> Bool {
-            let nodes = captures.filter { $0.index == capture }.map(\.node)
-            if nodes.isEmpty { return true }
-            let results = nodes.map { node -> Bool in
-                let text = node.text
+        func holds(_ captures: [QueryCapture]) -> Bool { holds(NodeCaptures(captures: captures)) }
+
+        /// Whether the predicate holds for `captures`: the plain forms for every node of the
+        /// capture, the `any-` forms for one (and any form when the capture has no node).
+        func holds<C: CapturedTexts>(_ captures: C) -> Bool {
+            var tested = false
+            for k in 0..<captures.count where captures.index(k) == capture {
+                tested = true
+                let text = captures.text(k)
                 let result: Bool
                 switch test {
                 case .equal(.string(let s)): result = text == s
                 case .equal(.capture(let other)):
-                    let others = captures.filter { $0.index == other }.map(\.node.text)
-                    result = others.allSatisfy { $0 == text }
+                    result = (0..<captures.count).allSatisfy { captures.index($0) != other || captures.text($0) == text }
                 case .match(let matcher): result = matcher.matches(text)
                 case .anyOf(let set): result = set.contains(text)
                 }
-                return result != negated
+                if any && result != negated { return true }
+                if !any && result == negated { return false }
             }
-            return any ? results.contains(true) : results.allSatisfy { $0 }
+            return !tested || !any
         }
     }
 

@@ -156,31 +156,36 @@ final class QueryPatterns {
         var extras: [Int32] = []
     }
 
-    /// Calls `body` with each match in `list`: its pattern, and its captures (capture index,
-    /// node index) in the order tree-sitter gives them.
-    func forEachMatch(in list: NodeList, _ body: (Int, [(capture: Int, node: Int)]) throws -> Void) rethrows {
+    /// One match: its pattern, and its captures (capture index, node index) in the order
+    /// tree-sitter gives them.
+    typealias Found = (pattern: Int, captures: [(capture: Int, node: Int)])
+
+    /// Every match in `list`, node by node in document order, then by pattern.
+    func matches(in list: NodeList) -> [Found] {
+        var found: [Found] = []
         var state = State()
         state.captures.reserveCapacity(8)
         let wildcards = !anyRoots.isEmpty || !anyNamedRoots.isEmpty
         // Over the entries' storage: no reference counting on the way down.
-        try list.entries.withUnsafeBufferPointer { nodes in
+        list.entries.withUnsafeBufferPointer { nodes in
             for i in 0..<nodes.count {
                 let symbol = Int(nodes[i].symbol)
                 let direct = symbol < rootRanges.count ? rootRanges[symbol] : 0..<0
                 if !wildcards {
                     for r in direct {
                         let p = Int(rootList[Int(r)])
-                        try match(patternSteps[p], i, nodes, extrasFrom: 0, &state) { state in try body(p, state.captures) }
+                        match(patternSteps[p], i, nodes, extrasFrom: 0, &state) { state in found.append((p, state.captures)) }
                     }
                     continue
                 }
                 var candidates = Set(rootList[Int(direct.lowerBound)..<Int(direct.upperBound)]).union(anyRoots)
                 if nodes[i].named { candidates.formUnion(anyNamedRoots) }
                 for p in candidates.sorted().map(Int.init) {
-                    try match(patternSteps[p], i, nodes, extrasFrom: 0, &state) { state in try body(p, state.captures) }
+                    match(patternSteps[p], i, nodes, extrasFrom: 0, &state) { state in found.append((p, state.captures)) }
                 }
             }
         }
+        return found
     }
 
     private typealias Entries = UnsafeBufferPointer<NodeList.Entry>
@@ -189,7 +194,7 @@ final class QueryPatterns {
     /// so far); `state.extras[extrasFrom...]` are captures of enclosing alternations, which
     /// belong to the node matched.
     private func match(_ s: Int32, _ i: Int, _ nodes: Entries, extrasFrom: Int, _ state: inout State,
-                       then: (inout State) throws -> Void) rethrows {
+                       then: (inout State) -> Void) {
         let step = steps[Int(s)]
         let entry = nodes[i]
         switch step.kind {
@@ -197,7 +202,7 @@ final class QueryPatterns {
             let mark = state.extras.count
             for c in step.captures { state.extras.append(flatCaptures[Int(c)]) }
             for a in step.alternatives {
-                try match(flatAlternatives[Int(a)], i, nodes, extrasFrom: extrasFrom, &state, then: then)
+                match(flatAlternatives[Int(a)], i, nodes, extrasFrom: extrasFrom, &state, then: then)
             }
             state.extras.removeSubrange(mark...)
             return
@@ -215,7 +220,7 @@ final class QueryPatterns {
             state.captures.append((Int(state.extras[e]), i))
         }
         let extrasTop = state.extras.count
-        try matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, nodes,
+        matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, nodes,
                           lastAnchored: step.lastAnchored, extrasFrom: extrasTop, &state, then: then)
         state.captures.removeSubrange(mark...)
     }
@@ -223,8 +228,8 @@ final class QueryPatterns {
     /// Matches the child steps `children[k...]` on the children of `parent` from node `from` on.
     private func matchChildren(_ children: Range<Int32>, _ k: Int, parent: Int, from: Int, _ nodes: Entries,
                                lastAnchored: Bool, extrasFrom: Int, _ state: inout State,
-                               then: (inout State) throws -> Void) rethrows {
-        guard k < Int(children.upperBound) else { return try then(&state) }
+                               then: (inout State) -> Void) {
+        guard k < Int(children.upperBound) else { return then(&state) }
         let child = flatChildren[k]
         let last = k == Int(children.upperBound) - 1
         let end = Int(nodes[parent].subtreeEnd)
@@ -234,8 +239,8 @@ final class QueryPatterns {
             let named = nodes[c].named
             if child.field == 0 || nodes[c].field == child.field,
                !(last && lastAnchored && QueryPatterns.hasNamedSibling(nodes, from: next, before: end)) {
-                try match(child.step, c, nodes, extrasFrom: extrasFrom, &state) { state in
-                    try matchChildren(children, k + 1, parent: parent, from: next, nodes, lastAnchored: lastAnchored,
+                match(child.step, c, nodes, extrasFrom: extrasFrom, &state) { state in
+                    matchChildren(children, k + 1, parent: parent, from: next, nodes, lastAnchored: lastAnchored,
                                       extrasFrom: extrasFrom, &state, then: then)
                 }
             }

@@ -13,19 +13,25 @@ final class ChunkReader {
     init(path: String) throws(InputIssue) {
         self.path = path
         let handle: gzFile?
+        var bufferSize = 1 << 17
         if path == "-" {
             handle = gzdopen(dup(0), "rb")
         } else {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                throw InputIssue(path: path, message: "is a folder, not a file")
+            var info = stat()
+            if stat(path, &info) == 0 {
+                if info.st_mode & S_IFMT == S_IFDIR {
+                    throw InputIssue(path: path, message: "is a folder, not a file")
+                }
+                // A small file gets a small buffer: zlib's buffers of a large one are allocated
+                // (and, past malloc's threshold, mapped and unmapped) for every file.
+                if info.st_mode & S_IFMT == S_IFREG { bufferSize = min(bufferSize, max(8192, Int(info.st_size) + 1)) }
             }
             handle = gzopen(path, "rb")
         }
         guard let handle else {
             throw InputIssue(path: path, message: String(cString: strerror(errno)))
         }
-        gzbuffer(handle, 1 << 17)
+        gzbuffer(handle, UInt32(bufferSize))
         file = handle
     }
 

@@ -213,15 +213,14 @@ final class QueryPatterns {
         for n in step.negated where QueryPatterns.hasChild(nodes, i, field: flatNegated[Int(n)]) { return }
         let mark = state.captures.count
         for c in step.captures { state.captures.append((Int(flatCaptures[Int(c)]), i)) }
-        // The alternations' captures, innermost first.
-        var e = state.extras.count
-        while e > extrasFrom {
-            e -= 1
-            state.captures.append((Int(state.extras[e]), i))
-        }
-        let extrasTop = state.extras.count
+        // The alternations' captures, innermost first; they belong to this node alone, so they
+        // are off the stack while its children and the steps after it are matched.
+        let enclosing = Array(state.extras[extrasFrom...])
+        for c in enclosing.reversed() { state.captures.append((Int(c), i)) }
+        state.extras.removeSubrange(extrasFrom...)
         matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, nodes,
-                          lastAnchored: step.lastAnchored, extrasFrom: extrasTop, &state, then: then)
+                      lastAnchored: step.lastAnchored, extrasFrom: extrasFrom, &state, then: then)
+        state.extras.append(contentsOf: enclosing)
         state.captures.removeSubrange(mark...)
     }
 

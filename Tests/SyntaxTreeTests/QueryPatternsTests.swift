@@ -27,6 +27,10 @@ import Testing
         "[(integer) (float)] @number",
         "(comparison_operator [\"is\" \"is not\" [\"in\" \"not in\"] @membership] @op)",
         "(parameters [(identifier) @plain (default_parameter name: (identifier) @defaulted) (list_splat_pattern (identifier) @star)])",
+        // A captured alternation, then steps after it: its capture is the matched node's alone.
+        "(binary_operator [\"+\" \"-\" \"*\" \"**\"] @op (_) @after)",
+        "(comparison_operator [\"<\" \"<=\"] @op . (_) @right)",
+        "(assignment left: [(identifier) (pattern_list)] @target right: [(integer) (list) (call)] @value)",
         // Predicates are skipped here and applied by Query.
         "((identifier) @id (#match? @id \"^[a-z]$\"))",
         "(class_definition name: (identifier) @cls (#not-match? @cls \"^Base\")) @whole",

@@ -215,12 +215,17 @@ final class QueryPatterns {
         for c in step.captures { state.captures.append((Int(flatCaptures[Int(c)]), i)) }
         // The alternations' captures, innermost first; they belong to this node alone, so they
         // are off the stack while its children and the steps after it are matched.
-        let enclosing = Array(state.extras[extrasFrom...])
-        for c in enclosing.reversed() { state.captures.append((Int(c), i)) }
-        state.extras.removeSubrange(extrasFrom...)
-        matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, nodes,
-                      lastAnchored: step.lastAnchored, extrasFrom: extrasFrom, &state, then: then)
-        state.extras.append(contentsOf: enclosing)
+        if state.extras.count > extrasFrom {
+            let enclosing = Array(state.extras[extrasFrom...])
+            for c in enclosing.reversed() { state.captures.append((Int(c), i)) }
+            state.extras.removeSubrange(extrasFrom...)
+            matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, nodes,
+                          lastAnchored: step.lastAnchored, extrasFrom: extrasFrom, &state, then: then)
+            state.extras.append(contentsOf: enclosing)
+        } else {
+            matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, nodes,
+                          lastAnchored: step.lastAnchored, extrasFrom: extrasFrom, &state, then: then)
+        }
         state.captures.removeSubrange(mark...)
     }
 

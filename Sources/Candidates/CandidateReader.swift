@@ -151,14 +151,27 @@ public struct CandidateReader {
     static func pythonFiles(under root: String) -> [String] {
         var files: [String] = []
         var stack = [root]
-        let fm = FileManager.default
         while let dir = stack.popLast() {
-            guard let names = try? fm.contentsOfDirectory(atPath: dir) else { continue }
-            for name in names {
+            // The kind of each entry comes with it from readdir (a stat each only when the file
+            // system does not say, or for a symbolic link, which is followed).
+            guard let handle = opendir(dir) else { continue }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                }
+                if name == "." || name == ".." { continue }
                 let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-                var isDir: ObjCBool = false
-                guard fm.fileExists(atPath: path, isDirectory: &isDir) else { continue }
-                if isDir.boolValue {
+                var isDirectory: Bool
+                switch Int32(entry.pointee.d_type) {
+                case Int32(DT_DIR): isDirectory = true
+                case Int32(DT_REG): isDirectory = false
+                default:
+                    var info = stat()
+                    guard stat(path, &info) == 0 else { continue }
+                    isDirectory = info.st_mode & S_IFMT == S_IFDIR
+                }
+                if isDirectory {
                     if !name.hasPrefix(".") && !skippedFolders.contains(name) { stack.append(path) }
                 } else if name.hasSuffix(".py") {
                     files.append(path)

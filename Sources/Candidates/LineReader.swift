@@ -8,6 +8,9 @@ final class ChunkReader {
     let path: String
     private var done = false
     private var pending: [UInt8] = []  // bytes peeked at and not handed on yet
+    /// The size of a regular file (nil for standard input and other streams): a plain file is
+    /// then read whole at once, into an array of its size.
+    private var fileSize: Int? = nil
 
     /// Opens `path`, or standard input for "-".
     init(path: String) throws(InputIssue) {
@@ -24,7 +27,10 @@ final class ChunkReader {
                 }
                 // A small file gets a small buffer: zlib's buffers of a large one are allocated
                 // (and, past malloc's threshold, mapped and unmapped) for every file.
-                if info.st_mode & S_IFMT == S_IFREG { bufferSize = min(bufferSize, max(8192, Int(info.st_size) + 1)) }
+                if info.st_mode & S_IFMT == S_IFREG {
+                    bufferSize = min(bufferSize, max(8192, Int(info.st_size) + 1))
+                    fileSize = Int(info.st_size)
+                }
             }
             handle = gzopen(path, "rb")
         }
@@ -66,13 +72,17 @@ final class ChunkReader {
             throw InputIssue(path: path, message: "cannot read: \(message)")
         }
         if n == 0 { done = true; return nil }
+        // zlib hands back fewer bytes than asked only at the end of the file.
+        if Int(n) < size { done = true }
         return buffer
     }
 
     /// The whole rest of the file.
     func readAll() throws(InputIssue) -> [UInt8] {
-        guard var all = try next(size: 1 << 16) else { return [] }
-        while let chunk = try next(size: 1 << 18) { all += chunk }
+        // A file of known size in one read (one byte more, to see its end); chunks of 64 KiB
+        // after that (below malloc's threshold for mapping memory, which costs system calls).
+        guard var all = try next(size: fileSize.map { $0 + 1 } ?? 1 << 16) else { return [] }
+        while let chunk = try next(size: 1 << 16) { all += chunk }
         return all
     }
 }

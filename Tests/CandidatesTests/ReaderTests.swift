@@ -71,6 +71,25 @@ let problems = ProblemSet(problems: [
         #expect(cs[3].id.model == nil && cs[3].id.taskID == nil)
     }
 
+    @Test func folderFollowsSymbolicLinksAndReadsFilesWhole() throws {
+        let dir = TempDir()
+        let big = String(repeating: "x = 1\n", count: 30_000)  // 180 KB: more than one chunk
+        dir.write("real/Toy_0/0.py", "def neg(a):\n    return -a\n")
+        dir.write("real/Toy_0/1.py", big)
+        dir.write("real/Toy_0/empty.py", "")
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: dir.path + "/linked", withDestinationPath: dir.path + "/real")
+        try fm.createSymbolicLink(atPath: dir.path + "/real/Toy_0/2.py", withDestinationPath: dir.path + "/real/Toy_0/0.py")
+        try fm.createSymbolicLink(atPath: dir.path + "/real/Toy_0/3.py", withDestinationPath: dir.path + "/nowhere.py")
+        let (cs, issues) = readAll(CandidateReader(), [dir.path + "/linked"])
+        #expect(cs.map { $0.id.path.replacingOccurrences(of: dir.path, with: "") }
+                == ["/linked/Toy_0/0.py", "/linked/Toy_0/1.py", "/linked/Toy_0/2.py", "/linked/Toy_0/empty.py"])
+        #expect(cs[1].bytes.count == big.utf8.count && cs[1].text == big)
+        #expect(cs[2].text == cs[0].text)
+        #expect(cs[3].bytes.isEmpty)
+        #expect(issues.isEmpty, "a dangling link is no candidate: \(issues)")
+    }
+
     @Test func evalplusSamplesWithSolutionAndCompletion() throws {
         let dir = TempDir()
         let lines = [

@@ -48,10 +48,11 @@ struct ModuleLevelCallChecker: Checker {
         let x = context.index
         guard !x.functions.isEmpty, x.count > 0 else { return }
         let top = x.namedChildren(0)
-        var defined = Set<String>()
+        // The names of the module's functions, as nodes (compared by text; few).
+        var defined: [Int] = []
         for s in top {
             let d = x.unwrap(s)
-            if x.sym(d) == Symbols.functionDefinition, let n = x.name(d) { defined.insert(x.text(n)) }
+            if x.sym(d) == Symbols.functionDefinition, let n = x.name(d) { defined.append(n) }
         }
         guard !defined.isEmpty else { return }
         let symbols = x.symbol, next = x.next
@@ -65,11 +66,10 @@ struct ModuleLevelCallChecker: Checker {
             while j < e {
                 let k = symbols[j]
                 if k == def || k == cls || k == lambda { j = Int(next[j]); continue }
-                if k == call, let f = x.firstNamedChild(j), symbols[f] == identifier {
+                if k == call, let f = x.firstNamedChild(j), symbols[f] == identifier,
+                   defined.contains(where: { x.sameText(f, $0) }) {
                     let name = x.text(f)
-                    if defined.contains(name) {
-                        for rule in rules { report(rule.finding(x, j, ["name": name])) }
-                    }
+                    for rule in rules { report(rule.finding(x, j, ["name": name])) }
                 }
                 j += 1
             }

@@ -28,6 +28,7 @@ final class PatternNodes {
             guard lists.contains(symbols[target]) else { return }
             for c in x.namedChildren(target) where symbols[c] == identifier { boundNames.append(c) }
         }
+        boundNames.reserveCapacity(x.bindings.count)
         comparisons = x.comparisons
         elses = x.elseClauses
         let def = Symbols.functionDefinition, assignment = Symbols.assignment, forS = Symbols.forStatement
@@ -170,13 +171,20 @@ struct ComparisonSingletonChecker: Checker {
         let equal = Self.equal, notEqual = Self.notEqual, none = Self.none, bools = Self.bools
         // The `==` and `!=` operators, with the named nodes right before and after each.
         var operators: [(op: Int, before: Int?, after: Int?)] = []
+        let next = x.next
         for c in nodes.comparisons {
-            let children = x.children(c)
-            for (i, op) in children.enumerated() where !named[op] {
-                let k = symbols[op]
-                guard k == equal || k == notEqual else { continue }
-                operators.append((op, children[..<i].last(where: { named[$0] }),
-                                  children[(i + 1)...].first(where: { named[$0] })))
+            let e = Int(next[c])
+            var lastNamed: Int? = nil
+            var op = c + 1
+            while op < e {
+                if named[op] {
+                    lastNamed = op
+                } else if symbols[op] == equal || symbols[op] == notEqual {
+                    var after = Int(next[op])
+                    while after < e && !named[after] { after = Int(next[after]) }
+                    operators.append((op, lastNamed, after < e ? after : nil))
+                }
+                op = Int(next[op])
             }
         }
         guard !operators.isEmpty else { return }

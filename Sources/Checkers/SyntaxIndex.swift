@@ -176,6 +176,19 @@ final class SyntaxIndex {
         return last
     }
 
+    /// The first of `statements(block)`, without making the list.
+    func firstStatement(_ block: Int?) -> Int? {
+        guard let block else { return nil }
+        let comment = Symbols.comment
+        var j = block + 1
+        let e = Int(next[block])
+        while j < e {
+            if named[j] && symbol[j] != comment { return j }
+            j = Int(next[j])
+        }
+        return nil
+    }
+
     /// The statements of a block (its named children, comments left out).
     func statements(_ block: Int?) -> [Int] {
         guard let block else { return [] }

@@ -19,7 +19,7 @@ struct MissingDocstringChecker: Checker {
         let parts = x.statements(s)  // named children, comments left out
         guard parts.count == 1 else { return false }
         var e = parts[0]
-        while x.sym(e) == Symbols.parenthesizedExpression, let inner = x.statements(e).first {
+        while x.sym(e) == Symbols.parenthesizedExpression, let inner = x.firstStatement(e) {
             e = inner
         }
         func plain(_ string: Int) -> Bool {
@@ -109,7 +109,7 @@ struct MissingDocstringChecker: Checker {
                     }
                     if inScope { continue }
                     if let name = x.name(j), isPublic(x.text(name)),
-                       !Self.isDocstring(x, x.statements(x.block(j)).first),
+                       !Self.isDocstring(x, x.firstStatement(x.block(j))),
                        !(kind == "function" && Self.decoratorNames(x, j).contains { t in
                            (t == "overload" && overloadImported) || t == "typing.overload"
                        }) {

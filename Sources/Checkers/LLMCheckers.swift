@@ -48,10 +48,11 @@ struct ModuleLevelCallChecker: Checker {
         let x = context.index
         guard !x.functions.isEmpty, x.count > 0 else { return }
         let top = x.namedChildren(0)
-        var defined = Set<String>()
+        // The names of the module's functions, as nodes (compared by text; few).
+        var defined: [Int] = []
         for s in top {
             let d = x.unwrap(s)
-            if x.sym(d) == Symbols.functionDefinition, let n = x.name(d) { defined.insert(x.text(n)) }
+            if x.sym(d) == Symbols.functionDefinition, let n = x.name(d) { defined.append(n) }
         }
         guard !defined.isEmpty else { return }
         let symbols = x.symbol, next = x.next
@@ -65,11 +66,10 @@ struct ModuleLevelCallChecker: Checker {
             while j < e {
                 let k = symbols[j]
                 if k == def || k == cls || k == lambda { j = Int(next[j]); continue }
-                if k == call, let f = x.firstNamedChild(j), symbols[f] == identifier {
+                if k == call, let f = x.firstNamedChild(j), symbols[f] == identifier,
+                   defined.contains(where: { x.sameText(f, $0) }) {
                     let name = x.text(f)
-                    if defined.contains(name) {
-                        for rule in rules { report(rule.finding(x, j, ["name": name])) }
-                    }
+                    for rule in rules { report(rule.finding(x, j, ["name": name])) }
                 }
                 j += 1
             }
@@ -184,9 +184,61 @@ struct CommentedOutCodeChecker: Checker {
             }
             if match { return .some(nil) }
         }
+        if hasAdjacentNames(bytes[i..<end]) { return .some(nil) }
         var t = String(decoding: bytes[i..<end], as: UTF8.self)
         if bytes[end - 1] == 0x3A { t += " pass" }
         return .some(t)
+    }
+
+    /// The grammar's words (every anonymous word token of tree-sitter-python, and `None`,
+    /// `True`, `False`): a pair of names with one of these in it may be code (`print x`,
+    /// `x if y`, `not x`).
+    static let keywords: Set<[UInt8]> = Set([
+        "import", "from", "__future__", "as", "print", "assert", "return", "del", "raise", "pass",
+        "break", "continue", "if", "elif", "else", "match", "case", "async", "for", "in", "while",
+        "try", "except", "finally", "with", "def", "global", "nonlocal", "exec", "type", "class",
+        "_", "not", "and", "or", "is", "lambda", "yield", "await", "None", "True", "False",
+    ].map { Array($0.utf8) })
+
+    /// Whether ASCII `text` has two names that are not keywords side by side, separated only
+    /// by spaces or tabs (`the value`), before any quote, `#` or backslash: such text has a
+    /// syntax error, as no rule of the grammar puts an identifier right after an identifier,
+    /// so it is never code and need not be parsed. Before the first quote, `#` or backslash
+    /// no string or comment has begun, so a name that starts after a space or tab starts a
+    /// token; a word that is no keyword is an identifier (a string prefix needs a quote right
+    /// after it, which the second name may not have).
+    static func hasAdjacentNames(_ text: ArraySlice<UInt8>) -> Bool {
+        @inline(__always) func isNameStart(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F
+        }
+        @inline(__always) func isNameByte(_ b: UInt8) -> Bool { isNameStart(b) || (b >= 0x30 && b <= 0x39) }
+        var bound = text.endIndex
+        for k in text.indices where text[k] == 0x22 || text[k] == 0x27 || text[k] == 0x23 || text[k] == 0x5C {
+            bound = k
+            break
+        }
+        var i = text.startIndex
+        // `previous`: the range of the last name that started a token (after a space, a tab or
+        // the start) and was followed by a space or tab; nil otherwise.
+        var previous: Range<Int>? = nil
+        while i < bound {
+            let b = text[i]
+            guard isNameStart(b), i == text.startIndex || text[i - 1] == 0x20 || text[i - 1] == 0x09 else {
+                if b != 0x20 && b != 0x09 { previous = nil }
+                i += 1
+                continue
+            }
+            var j = i + 1
+            while j < bound && isNameByte(text[j]) { j += 1 }
+            // Ends before the bound (not right before a quote) or at the end of the text.
+            guard j < bound || j == text.endIndex else { return false }
+            if let p = previous, !keywords.contains(Array(text[p])), !keywords.contains(Array(text[i..<j])) {
+                return true
+            }
+            previous = j < bound && (text[j] == 0x20 || text[j] == 0x09) ? i..<j : nil
+            i = j
+        }
+        return false
     }
 
     static func isCode(_ text: String, parser: PythonParser) -> Bool {

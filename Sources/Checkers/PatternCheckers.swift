@@ -28,6 +28,7 @@ final class PatternNodes {
             guard lists.contains(symbols[target]) else { return }
             for c in x.namedChildren(target) where symbols[c] == identifier { boundNames.append(c) }
         }
+        boundNames.reserveCapacity(x.bindings.count)
         comparisons = x.comparisons
         elses = x.elseClauses
         let def = Symbols.functionDefinition, assignment = Symbols.assignment, forS = Symbols.forStatement
@@ -170,13 +171,20 @@ struct ComparisonSingletonChecker: Checker {
         let equal = Self.equal, notEqual = Self.notEqual, none = Self.none, bools = Self.bools
         // The `==` and `!=` operators, with the named nodes right before and after each.
         var operators: [(op: Int, before: Int?, after: Int?)] = []
+        let next = x.next
         for c in nodes.comparisons {
-            let children = x.children(c)
-            for (i, op) in children.enumerated() where !named[op] {
-                let k = symbols[op]
-                guard k == equal || k == notEqual else { continue }
-                operators.append((op, children[..<i].last(where: { named[$0] }),
-                                  children[(i + 1)...].first(where: { named[$0] })))
+            let e = Int(next[c])
+            var lastNamed: Int? = nil
+            var op = c + 1
+            while op < e {
+                if named[op] {
+                    lastNamed = op
+                } else if symbols[op] == equal || symbols[op] == notEqual {
+                    var after = Int(next[op])
+                    while after < e && !named[after] { after = Int(next[after]) }
+                    operators.append((op, lastNamed, after < e ? after : nil))
+                }
+                op = Int(next[op])
             }
         }
         guard !operators.isEmpty else { return }
@@ -276,7 +284,15 @@ struct NamePatternChecker: Checker {
         for rule in rules {
             guard let regex = rule.regex("pattern") else { continue }
             let minLength = rule.int("min-length") ?? 1
+            let known = KnownNamePattern(rule.string("pattern"))
+            let bytes = x.source.bytes
             for n in nodes.boundNames {
+                if let known, let matches = known.matches(bytes[x.start(n)..<x.end(n)]) {
+                    // ASCII: as many characters as bytes.
+                    guard x.end(n) - x.start(n) >= minLength else { continue }
+                    if !matches { report(rule.finding(x, n, ["name": x.text(n)])) }
+                    continue
+                }
                 let text = x.text(n)
                 guard text.unicodeScalars.count >= minLength else { continue }
                 let matches = memo.answer(rule.code, text) {
@@ -285,6 +301,50 @@ struct NamePatternChecker: Checker {
                 if !matches { report(rule.finding(x, n, ["name": text])) }
             }
         }
+    }
+}
+
+/// The two patterns of Fluke's rules (FLP002's snake_case, FLP001's camelCase), answered
+/// without the regular expression for names made only of ASCII letters, digits and `_` (the
+/// expression's answer for them: no line terminator for `$` to stop before, and `[a-z]`,
+/// `[A-Z]`, `[0-9]` are exactly the ASCII ranges).
+enum KnownNamePattern {
+    case snake  // ^[a-z]+(?:_[a-z]+)*$
+    case camel  // ^[a-z]+(?:[A-Z][a-z0-9]*)*$
+
+    init?(_ pattern: String?) {
+        switch pattern {
+        case "^[a-z]+(?:_[a-z]+)*$": self = .snake
+        case "^[a-z]+(?:[A-Z][a-z0-9]*)*$": self = .camel
+        default: return nil
+        }
+    }
+
+    /// Whether `name` matches, or nil when it has a byte other than ASCII letters, digits and `_`.
+    func matches(_ name: ArraySlice<UInt8>) -> Bool? {
+        var result = !name.isEmpty
+        var previous: UInt8 = 0x5F  // `_`: a name may not start like a word after `_`
+        var sawUpper = false
+        var first = true
+        for b in name {
+            let lower = b >= 0x61 && b <= 0x7A, upper = b >= 0x41 && b <= 0x5A
+            let digit = b >= 0x30 && b <= 0x39, underscore = b == 0x5F
+            guard lower || upper || digit || underscore else { return nil }
+            switch self {
+            case .snake:
+                // Lowercase words joined by single `_`s.
+                if !(lower || (underscore && previous != 0x5F && !first)) { result = false }
+            case .camel:
+                // Starts lowercase; then letters and digits, digits only after an uppercase one.
+                if first && !lower { result = false }
+                if underscore || (digit && !sawUpper) { result = false }
+                if upper { sawUpper = true }
+            }
+            previous = b
+            first = false
+        }
+        if self == .snake && previous == 0x5F { result = false }
+        return result
     }
 }
 

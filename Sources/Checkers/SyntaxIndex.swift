@@ -78,6 +78,13 @@ final class SyntaxIndex {
         let def = Symbols.functionDefinition, cls = Symbols.classDefinition, imp = Symbols.importFrom
         var comments: [Int] = [], strings: [Int] = [], expressionStatements: [Int] = [], forStatements: [Int] = []
         var comparisons: [Int] = [], elseClauses: [Int] = [], jumps: [Int] = [], nesting: [Int] = [], bindings: [Int] = []
+        // A list's first node reserves room for many (growing one node at a time from empty
+        // cost more than listing them); lists of kinds a candidate lacks stay unallocated.
+        let room = Swift.max(16, symbol.count >> 4)
+        @inline(__always) func add(_ list: inout [Int], _ i: Int) {
+            if list.capacity == 0 { list.reserveCapacity(room) }
+            list.append(i)
+        }
         for i in 0..<symbol.count {
             let s = symbol[i]
             if s == def { functionNodes.append(list.node(i)); functions.append(i) }
@@ -86,15 +93,15 @@ final class SyntaxIndex {
             guard Int(s) < kinds.count else { continue }
             let m = kinds[Int(s)]
             if m == 0 { continue }
-            if m & 1 != 0 { comments.append(i) }
-            if m & 2 != 0 { strings.append(i) }
-            if m & 4 != 0 { expressionStatements.append(i) }
-            if m & 8 != 0 { forStatements.append(i) }
-            if m & 16 != 0 { comparisons.append(i) }
-            if m & 32 != 0 { elseClauses.append(i) }
-            if m & 64 != 0 { jumps.append(i) }
-            if m & 128 != 0 { nesting.append(i) }
-            if m & 256 != 0 { bindings.append(i) }
+            if m & 1 != 0 { add(&comments, i) }
+            if m & 2 != 0 { add(&strings, i) }
+            if m & 4 != 0 { add(&expressionStatements, i) }
+            if m & 8 != 0 { add(&forStatements, i) }
+            if m & 16 != 0 { add(&comparisons, i) }
+            if m & 32 != 0 { add(&elseClauses, i) }
+            if m & 64 != 0 { add(&jumps, i) }
+            if m & 128 != 0 { add(&nesting, i) }
+            if m & 256 != 0 { add(&bindings, i) }
         }
         self.comments = comments; self.strings = strings; self.expressionStatements = expressionStatements
         self.forStatements = forStatements; self.comparisons = comparisons; self.elseClauses = elseClauses
@@ -174,6 +181,19 @@ final class SyntaxIndex {
             j = Int(next[j])
         }
         return last
+    }
+
+    /// The first of `statements(block)`, without making the list.
+    func firstStatement(_ block: Int?) -> Int? {
+        guard let block else { return nil }
+        let comment = Symbols.comment
+        var j = block + 1
+        let e = Int(next[block])
+        while j < e {
+            if named[j] && symbol[j] != comment { return j }
+            j = Int(next[j])
+        }
+        return nil
     }
 
     /// The statements of a block (its named children, comments left out).

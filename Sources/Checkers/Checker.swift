@@ -112,6 +112,20 @@ public final class ActiveRule: Sendable {
     /// The rule's message with `{placeholders}` filled from `values`, then from options.
     public func message(_ values: [String: String] = [:]) -> String {
         if messageParts.count == 1, case .text(let t) = messageParts[0] { return t }
+        return render { values[$0] }
+    }
+
+    /// The rule's message with `{placeholders}` filled from `values` (the first pair of a name
+    /// counts), then from options: for checkers that give a few values, without a dictionary.
+    public func message(_ values: [(String, String)]) -> String {
+        if messageParts.count == 1, case .text(let t) = messageParts[0] { return t }
+        return render { name in
+            for (k, v) in values where k == name { return v }
+            return nil
+        }
+    }
+
+    private func render(_ value: (String) -> String?) -> String {
         // Made as bytes: appending to a String costs several times more per part.
         var out: [UInt8] = []
         out.reserveCapacity(96)
@@ -119,7 +133,7 @@ public final class ActiveRule: Sendable {
             switch part {
             case .text(let t): out.append(contentsOf: t.utf8)
             case .value(let name, let option):
-                if let v = values[name] ?? option { out.append(contentsOf: v.utf8) } else { out.append(contentsOf: "{\(name)}".utf8) }
+                if let v = value(name) ?? option { out.append(contentsOf: v.utf8) } else { out.append(contentsOf: "{\(name)}".utf8) }
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -150,6 +164,12 @@ public final class ActiveRule: Sendable {
 
     /// A finding of this rule over a range.
     public func finding(_ start: SourcePosition, _ end: SourcePosition, _ values: [String: String] = [:]) -> Finding {
+        Finding(code: rule.code, message: message(values), severity: rule.severity,
+                start: Location(start), end: Location(end))
+    }
+
+    /// A finding of this rule over a range, with values given as pairs (no dictionary made).
+    public func finding(_ start: SourcePosition, _ end: SourcePosition, _ values: [(String, String)]) -> Finding {
         Finding(code: rule.code, message: message(values), severity: rule.severity,
                 start: Location(start), end: Location(end))
     }

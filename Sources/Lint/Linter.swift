@@ -15,9 +15,10 @@ public final class Linter: @unchecked Sendable {
     private let query: Query?
     /// For each pattern of `query`, the index in `rules` of the rule it belongs to.
     private let patternRule: [Int]
-    /// Each checker with its rules, as a closure: calling one costs less than copying an
-    /// existential and an array out of a tuple for every checker of every candidate.
-    private let checkers: [(CheckContext, (Finding) -> Void) -> Void]
+    /// Each checker, and (at the same index) its rules: apart, not copied out of a tuple for
+    /// every checker of every candidate.
+    private let checkers: [any Checker]
+    private let checkerRules: [[ActiveRule]]
     /// The index of the `@report` capture in `query`, if any pattern has one.
     private let reportCapture: Int?
     /// Per rule: whether its message has `{placeholders}` (only then are capture texts needed).
@@ -115,10 +116,8 @@ public final class Linter: @unchecked Sendable {
         adherenceWhenClean = adherence
         profilesWhenClean = profiles
         self.profilesOfCode = profilesOfCode
-        checkers = checkerOrder.map { name in
-            let checker = CheckerRegistry.checker(named: name)!.init(), rules = byChecker[name]!
-            return { context, report in checker.check(context, rules: rules, report: report) }
-        }
+        checkers = checkerOrder.map { name in CheckerRegistry.checker(named: name)!.init() }
+        checkerRules = checkerOrder.map { name in byChecker[name]! }
     }
 
     static func substitute(_ query: String, _ options: [String: OptionValue]) -> String {
@@ -161,8 +160,8 @@ public final class Linter: @unchecked Sendable {
             }
         }
         let context = CheckContext(tree: tree, firstModelLine: firstModelLine)
-        for check in checkers {
-            check(context) { out.append($0) }
+        for i in checkers.indices {
+            checkers[i].check(context, rules: checkerRules[i]) { out.append($0) }
         }
         let noqa = NoQA(tree: tree)
         if !noqa.isEmpty { out = out.filter { !noqa.suppresses($0) } }

@@ -63,6 +63,7 @@ extension Linter {
         if counted.isEmpty { return (adherenceWhenClean, profilesWhenClean) }
         // The distinct codes (few per candidate: a linear search beats hashing each finding's).
         var codes: [String] = []
+        codes.reserveCapacity(8)
         for f in counted where !codes.contains(f.code) { codes.append(f.code) }
         codes.sort()
         if let made = verdicts.get(codes) { return made }

@@ -54,8 +54,10 @@ public final class ActiveRule: Sendable {
     /// The message cut at its `{placeholders}`: the text between them, and their names with
     /// the option of that name, if any (a finding's value comes first).
     private let messageParts: [MessagePart]
+    /// The message when it has no placeholder.
+    private let constantMessage: String?
     private enum MessagePart: Sendable {
-        case text(String)
+        case text([UInt8])
         case value(String, option: String?)
     }
 
@@ -63,6 +65,11 @@ public final class ActiveRule: Sendable {
         self.rule = rule
         self.options = options
         messageParts = Self.parts(rule.message, options)
+        if messageParts.count == 1, case .text(let t) = messageParts[0] {
+            constantMessage = String(decoding: t, as: UTF8.self)
+        } else {
+            constantMessage = nil
+        }
         if case .checker(_, let raw) = rule.check {
             var resolved: [String: OptionValue] = [:]
             for (k, v) in raw {
@@ -111,15 +118,29 @@ public final class ActiveRule: Sendable {
 
     /// The rule's message with `{placeholders}` filled from `values`, then from options.
     public func message(_ values: [String: String] = [:]) -> String {
-        if messageParts.count == 1, case .text(let t) = messageParts[0] { return t }
+        if let constantMessage { return constantMessage }
+        return render { values[$0] }
+    }
+
+    /// The rule's message with `{placeholders}` filled from `values` (the first pair of a name
+    /// counts), then from options: for checkers that give a few values, without a dictionary.
+    public func message(_ values: [(String, String)]) -> String {
+        if let constantMessage { return constantMessage }
+        return render { name in
+            for (k, v) in values where k == name { return v }
+            return nil
+        }
+    }
+
+    private func render(_ value: (String) -> String?) -> String {
         // Made as bytes: appending to a String costs several times more per part.
         var out: [UInt8] = []
         out.reserveCapacity(96)
         for part in messageParts {
             switch part {
-            case .text(let t): out.append(contentsOf: t.utf8)
+            case .text(let t): out.append(contentsOf: t)
             case .value(let name, let option):
-                if let v = values[name] ?? option { out.append(contentsOf: v.utf8) } else { out.append(contentsOf: "{\(name)}".utf8) }
+                if let v = value(name) ?? option { out.append(contentsOf: v.utf8) } else { out.append(contentsOf: "{\(name)}".utf8) }
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -135,7 +156,7 @@ public final class ActiveRule: Sendable {
         while i < bytes.count {
             if bytes[i] == 0x7B, let close = bytes[(i + 1)...].firstIndex(of: 0x7D) {
                 let name = String(decoding: bytes[(i + 1)..<close], as: UTF8.self)
-                if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))) }
+                if !text.isEmpty { parts.append(.text(text)) }
                 text = []
                 parts.append(.value(name, option: options[name]?.description))
                 i = close + 1
@@ -144,12 +165,18 @@ public final class ActiveRule: Sendable {
                 i += 1
             }
         }
-        if !text.isEmpty || parts.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))) }
+        if !text.isEmpty || parts.isEmpty { parts.append(.text(text)) }
         return parts
     }
 
     /// A finding of this rule over a range.
     public func finding(_ start: SourcePosition, _ end: SourcePosition, _ values: [String: String] = [:]) -> Finding {
+        Finding(code: rule.code, message: message(values), severity: rule.severity,
+                start: Location(start), end: Location(end))
+    }
+
+    /// A finding of this rule over a range, with values given as pairs (no dictionary made).
+    public func finding(_ start: SourcePosition, _ end: SourcePosition, _ values: [(String, String)]) -> Finding {
         Finding(code: rule.code, message: message(values), severity: rule.severity,
                 start: Location(start), end: Location(end))
     }

@@ -120,7 +120,7 @@ struct LineLengthChecker: Checker {
                 }
                 report(rule.finding(SourcePosition(line: i + 1, column: max + 1, offset: 0),
                                     SourcePosition(line: i + 1, column: length + 1, offset: 0),
-                                    ["length": String(length), "max": maxText]))
+                                    [("length", String(length)), ("max", maxText)]))
             }
         }
     }

@@ -90,8 +90,8 @@ struct CommentDensityChecker: Checker {
             guard let least = rule.double("min"), density < least else { continue }
             let line = Swift.min(context.firstModelLine, lines.ranges.count)
             let p = SourcePosition(line: line, column: 1, offset: lines.ranges[line - 1].lowerBound)
-            report(rule.finding(p, p, ["density": String(format2(density)), "min": String(least),
-                                       "comments": String(commentLineCount), "code": String(codeLines)]))
+            report(rule.finding(p, p, [("density", String(format2(density))), ("min", String(least)),
+                                       ("comments", String(commentLineCount)), ("code", String(codeLines))]))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Candidates
+import Foundation
 import Rules
 import SyntaxTree
 
@@ -48,16 +49,52 @@ extension Linter {
         let findings = self.findings(in: tree, firstModelLine: candidate.firstModelLine)
         let counted = includePrompt ? findings : findings.filter { !$0.inPrompt }
         // Every rule and profile adheres but those with a finding that counts.
-        var adherence = adherenceWhenClean
-        var profiles = profilesWhenClean
-        for code in Set(counted.map(\.code)) where adherence[code] != nil {
-            adherence[code] = false
-            for p in profilesOfCode[code] ?? [] { profiles[p] = false }
-        }
+        let (adherence, profiles) = verdicts(failing: counted)
         let statements = Scoring.statements(in: tree)
         return LintResult(candidate: candidate.id, findings: findings, adherence: adherence, profiles: profiles,
                           score: Scoring.score(counted, statements: statements), statements: statements,
                           parses: !tree.hasSyntaxErrors, includesPrompt: includePrompt)
+    }
+}
+
+extension Linter {
+    /// `adherence` and `profiles` when `counted` are the findings that count.
+    func verdicts(failing counted: [Finding]) -> (adherence: [String: Bool], profiles: [String: Bool]) {
+        if counted.isEmpty { return (adherenceWhenClean, profilesWhenClean) }
+        // The distinct codes (few per candidate: a linear search beats hashing each finding's).
+        var codes: [String] = []
+        codes.reserveCapacity(8)
+        for f in counted where !codes.contains(f.code) { codes.append(f.code) }
+        codes.sort()
+        if let made = verdicts.get(codes) { return made }
+        var adherence = adherenceWhenClean
+        var profiles = profilesWhenClean
+        for code in codes where adherence[code] != nil {
+            adherence[code] = false
+            for p in profilesOfCode[code] ?? [] { profiles[p] = false }
+        }
+        verdicts.put(codes, (adherence, profiles))
+        return (adherence, profiles)
+    }
+}
+
+/// `LintResult.adherence` and `.profiles` by the sorted codes that fail, for a linter shared
+/// between threads; it keeps at most `limit` entries.
+final class VerdictCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: [[String]: (adherence: [String: Bool], profiles: [String: Bool])] = [:]
+    private let limit = 4096
+
+    func get(_ codes: [String]) -> (adherence: [String: Bool], profiles: [String: Bool])? {
+        lock.lock()
+        defer { lock.unlock() }
+        return made[codes]
+    }
+
+    func put(_ codes: [String], _ verdicts: (adherence: [String: Bool], profiles: [String: Bool])) {
+        lock.lock()
+        defer { lock.unlock() }
+        if made.count < limit { made[codes] = verdicts }
     }
 }
 

@@ -15,7 +15,10 @@ public final class Linter: @unchecked Sendable {
     private let query: Query?
     /// For each pattern of `query`, the index in `rules` of the rule it belongs to.
     private let patternRule: [Int]
-    private let checkers: [(any Checker, [ActiveRule])]
+    /// Each checker, and (at the same index) its rules: apart, not copied out of a tuple for
+    /// every checker of every candidate.
+    private let checkers: [any Checker]
+    private let checkerRules: [[ActiveRule]]
     /// The index of the `@report` capture in `query`, if any pattern has one.
     private let reportCapture: Int?
     /// Per rule: whether its message has `{placeholders}` (only then are capture texts needed).
@@ -28,6 +31,9 @@ public final class Linter: @unchecked Sendable {
     let profilesWhenClean: [String: Bool]
     /// The profiles each code belongs to.
     let profilesOfCode: [String: [String]]
+    /// `adherence` and `profiles` already made, by the sorted codes that fail: candidates often
+    /// fail the same few rules, and a dictionary handed out again is one retain.
+    let verdicts = VerdictCache()
 
     /// - Parameters:
     ///   - rules: the rules to run.
@@ -110,7 +116,8 @@ public final class Linter: @unchecked Sendable {
         adherenceWhenClean = adherence
         profilesWhenClean = profiles
         self.profilesOfCode = profilesOfCode
-        checkers = checkerOrder.map { name in (CheckerRegistry.checker(named: name)!.init(), byChecker[name]!) }
+        checkers = checkerOrder.map { name in CheckerRegistry.checker(named: name)!.init() }
+        checkerRules = checkerOrder.map { name in byChecker[name]! }
     }
 
     static func substitute(_ query: String, _ options: [String: OptionValue]) -> String {
@@ -153,13 +160,14 @@ public final class Linter: @unchecked Sendable {
             }
         }
         let context = CheckContext(tree: tree, firstModelLine: firstModelLine)
-        for (checker, rules) in checkers {
-            checker.check(context, rules: rules) { out.append($0) }
+        for i in checkers.indices {
+            checkers[i].check(context, rules: checkerRules[i]) { out.append($0) }
         }
         let noqa = NoQA(tree: tree)
-        out = out.filter { !noqa.suppresses($0) }
+        if !noqa.isEmpty { out = out.filter { !noqa.suppresses($0) } }
         for i in out.indices { out[i].inPrompt = (out[i].bodyEnd ?? out[i].start).line < firstModelLine }
-        return out.sorted { ($0.start, $0.code) < ($1.start, $1.code) }
+        // (start, code) order; codes are compared only at the same start.
+        return out.sorted { a, b in a.start != b.start ? a.start < b.start : a.code < b.code }
     }
 }
 
@@ -168,6 +176,9 @@ public final class Linter: @unchecked Sendable {
 struct NoQA {
     /// Per line: nil for a bare `# noqa`, else the codes.
     private var lines: [Int: [String]?] = [:]
+
+    /// Whether no comment suppresses anything.
+    var isEmpty: Bool { lines.isEmpty }
 
     static let pattern = try! NSRegularExpression(
         pattern: #"#\s*noqa(?::[\s]?(?<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?"#, options: [.caseInsensitive])
@@ -197,10 +208,18 @@ struct NoQA {
     /// suppress anything and the tree need not be searched.
     static func mayContainNoQA(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { b in
-            guard b.count >= 4 else { return false }
-            for i in 0...(b.count - 4) where b[i] | 0x20 == 0x6E  // n
-                && b[i + 1] | 0x20 == 0x6F && b[i + 2] | 0x20 == 0x71 && b[i + 3] | 0x20 == 0x61 {  // o q a
-                return true
+            guard b.count >= 4, let base = b.baseAddress else { return false }
+            // Each "q" or "Q" (rare in Python) found with memchr, then its neighbours tested.
+            for q in [UInt8(0x71), 0x51] {
+                var i = 2
+                while i < b.count - 1,
+                      let hit = memchr(base + i, Int32(q), b.count - 1 - i) {
+                    let j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if b[j - 2] | 0x20 == 0x6E && b[j - 1] | 0x20 == 0x6F && b[j + 1] | 0x20 == 0x61 {  // n o _ a
+                        return true
+                    }
+                    i = j + 1
+                }
             }
             return false
         }

@@ -108,13 +108,13 @@ public final class ActiveRule: Sendable {
     /// `string(name)` compiled as a regular expression (nil when absent or invalid), compiled
     /// once for the whole run rather than once per candidate.
     public func regex(_ name: String) -> NSRegularExpression? {
-        regexes.regex(name) { string(name).flatMap { try? NSRegularExpression(pattern: $0) } }
+        regexes.value(name) { string(name).flatMap { try? NSRegularExpression(pattern: $0) } }
     }
-    private let regexes = RegexCache()
+    private let regexes = SharedMemo<String, NSRegularExpression?>()
 
     /// `strings(name)` as a set, made once for the whole run rather than once per candidate.
-    public func stringSet(_ name: String) -> Set<String> { sets.set(name) { Set(strings(name)) } }
-    private let sets = SetCache()
+    public func stringSet(_ name: String) -> Set<String> { sets.value(name) { Set(strings(name)) } }
+    private let sets = SharedMemo<String, Set<String>>()
 
     /// The rule's message with `{placeholders}` filled from `values`, then from options.
     public func message(_ values: [String: String] = [:]) -> String {
@@ -190,35 +190,6 @@ public final class ActiveRule: Sendable {
         var out = text
         for (k, v) in options { out = out.replacingOccurrences(of: "{\(k)}", with: v.description) }
         return out
-    }
-}
-
-/// Regular expressions compiled on first use, by name; safe to share between threads.
-private final class RegexCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var compiled: [String: NSRegularExpression?] = [:]
-
-    func regex(_ name: String, _ compile: () -> NSRegularExpression?) -> NSRegularExpression? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let r = compiled[name] { return r }
-        let r = compile()
-        compiled[name] = r
-        return r
-    }
-}
-
-private final class SetCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var made: [String: Set<String>] = [:]
-
-    func set(_ name: String, _ make: () -> Set<String>) -> Set<String> {
-        lock.lock()
-        defer { lock.unlock() }
-        if let s = made[name] { return s }
-        let s = make()
-        made[name] = s
-        return s
     }
 }
 

@@ -275,7 +275,8 @@ struct NamePatternChecker: Checker {
     ]
 
     /// Answers per rule and name, for the whole run (names repeat across candidates).
-    private let memo = NameMemo()
+    private let memo = SharedMemo<NameKey, Bool>(limit: 1 << 15)
+    private struct NameKey: Hashable { var code: String, name: String }
 
     func check(_ context: CheckContext, rules: [ActiveRule], report: (Finding) -> Void) {
         let x = context.index
@@ -295,7 +296,7 @@ struct NamePatternChecker: Checker {
                 }
                 let text = x.text(n)
                 guard text.unicodeScalars.count >= minLength else { continue }
-                let matches = memo.answer(rule.code, text) {
+                let matches = memo.value(NameKey(code: rule.code, name: text)) {
                     regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
                 }
                 if !matches { report(rule.finding(x, n, ["name": text])) }
@@ -344,25 +345,6 @@ enum KnownNamePattern {
             first = false
         }
         if self == .snake && previous == 0x5F { result = false }
-        return result
-    }
-}
-
-/// Whether a name matched a rule's pattern, remembered for the run; safe to share between
-/// threads; bounded.
-final class NameMemo: @unchecked Sendable {
-    private let lock = NSLock()
-    private var answers: [String: [String: Bool]] = [:]
-    private var count = 0
-
-    func answer(_ code: String, _ text: String, _ compute: () -> Bool) -> Bool {
-        lock.lock()
-        if let known = answers[code]?[text] { lock.unlock(); return known }
-        lock.unlock()
-        let result = compute()
-        lock.lock()
-        if count < 1 << 15 { answers[code, default: [:]][text] = result; count += 1 }
-        lock.unlock()
         return result
     }
 }

@@ -1,5 +1,4 @@
 import Candidates
-import Foundation
 import Rules
 import SyntaxTree
 
@@ -66,35 +65,15 @@ extension Linter {
         codes.reserveCapacity(8)
         for f in counted where !codes.contains(f.code) { codes.append(f.code) }
         codes.sort()
-        if let made = verdicts.get(codes) { return made }
-        var adherence = adherenceWhenClean
-        var profiles = profilesWhenClean
-        for code in codes where adherence[code] != nil {
-            adherence[code] = false
-            for p in profilesOfCode[code] ?? [] { profiles[p] = false }
+        return verdicts.value(codes) {
+            var adherence = adherenceWhenClean
+            var profiles = profilesWhenClean
+            for code in codes where adherence[code] != nil {
+                adherence[code] = false
+                for p in profilesOfCode[code] ?? [] { profiles[p] = false }
+            }
+            return (adherence, profiles)
         }
-        verdicts.put(codes, (adherence, profiles))
-        return (adherence, profiles)
-    }
-}
-
-/// `LintResult.adherence` and `.profiles` by the sorted codes that fail, for a linter shared
-/// between threads; it keeps at most `limit` entries.
-final class VerdictCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var made: [[String]: (adherence: [String: Bool], profiles: [String: Bool])] = [:]
-    private let limit = 4096
-
-    func get(_ codes: [String]) -> (adherence: [String: Bool], profiles: [String: Bool])? {
-        lock.lock()
-        defer { lock.unlock() }
-        return made[codes]
-    }
-
-    func put(_ codes: [String], _ verdicts: (adherence: [String: Bool], profiles: [String: Bool])) {
-        lock.lock()
-        defer { lock.unlock() }
-        if made.count < limit { made[codes] = verdicts }
     }
 }
 

@@ -33,7 +33,7 @@ public final class Linter: @unchecked Sendable {
     let profilesOfCode: [String: [String]]
     /// `adherence` and `profiles` already made, by the sorted codes that fail: candidates often
     /// fail the same few rules, and a dictionary handed out again is one retain.
-    let verdicts = VerdictCache()
+    let verdicts = SharedMemo<[String], (adherence: [String: Bool], profiles: [String: Bool])>(limit: 4096)
 
     /// - Parameters:
     ///   - rules: the rules to run.

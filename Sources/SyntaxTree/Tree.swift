@@ -66,17 +66,15 @@ public final class Tree {
     /// Made once per tree, by the first walk that needs it.
     public var nodes: NodeList { flattened }
 
-    private typealias FlatNodes = NodeList
-
     /// Node `i` of the list (made here rather than by the list, which holds its tree unowned).
     @inline(__always) private func listed(_ i: Int, _ flat: NodeList) -> Node {
         Node(tree: self, raw: flat.entries[i].raw, symbol: flat.entries[i].symbol, index: i)
     }
 
-    private var flatCache: FlatNodes? = nil
+    private var flatCache: NodeList? = nil
 
     /// The tree's nodes listed once (by the first walk that needs them).
-    private var flattened: FlatNodes {
+    private var flattened: NodeList {
         if let f = flatCache { return f }
         // A first guess at the node count (about one per 4 bytes of code, fewer in long
         // strings and comments); the list grows past it if needed.
@@ -143,39 +141,16 @@ public final class Tree {
     func children(of node: Node, namedOnly: Bool) -> [Node]? {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return nil }
-        let end = Int(flat.entries[i].subtreeEnd)
-        var count = 0
-        var j = i + 1
-        while j < end {
-            if !namedOnly || flat.entries[j].named { count += 1 }
-            j = Int(flat.entries[j].subtreeEnd)
-        }
-        var out: [Node] = []
-        out.reserveCapacity(count)
-        j = i + 1
-        while j < end {
-            if !namedOnly || flat.entries[j].named { out.append(listed(j, flat)) }
-            j = Int(flat.entries[j].subtreeEnd)
-        }
-        return out
+        return flat.children(i, namedOnly: namedOnly).map { listed($0, flat) }
     }
 
-    /// The first child of `node` in field `field` (`.some(nil)`: none), or every such child
+    /// The first child of `node` in field `field` (none: empty), or every such child
     /// when `all` is set, from the list; `.none` when the node is not in it.
     func children(of node: Node, field: UInt16, all: Bool) -> [Node]? {
         let flat = flattened
         guard let i = index(of: node, in: flat) else { return nil }
-        let end = Int(flat.entries[i].subtreeEnd)
-        var out: [Node] = []
-        var j = i + 1
-        while j < end {
-            if flat.entries[j].field == field {
-                out.append(listed(j, flat))
-                if !all { break }
-            }
-            j = Int(flat.entries[j].subtreeEnd)
-        }
-        return out
+        if !all { return flat.child(i, fieldID: field).map { [listed($0, flat)] } ?? [] }
+        return flat.children(i).filter { flat.field($0) == field }.map { listed($0, flat) }
     }
 
     /// The field id that holds `node` in its parent (0: none); nil when the node is not in the

@@ -35,9 +35,6 @@ final class QueryPatterns {
         var immediate: Bool
     }
 
-    /// The patterns as read, by pattern index.
-    let patterns: [Step]
-
     // The patterns laid out flat for matching (indices, no reference counting on the way).
     private struct FlatStep {
         /// 0: a node of `symbol`; 1: any named node; 2: any node; 3: an alternation.
@@ -82,7 +79,6 @@ final class QueryPatterns {
             patterns.append(step)
         }
         guard patterns.count == patternCount else { return nil }
-        self.patterns = patterns
 
         var steps: [FlatStep] = [], captures: [Int32] = [], children: [FlatChild] = []
         var negated: [UInt16] = [], alternatives: [Int32] = []

@@ -136,11 +136,11 @@ public struct CandidateReader {
     ]
 
     private func readFolder(_ root: String, _ body: (Item) throws -> Void) rethrows {
-        for file in CandidateReader.pythonFiles(under: root) {
+        try CandidateReader.forEachPythonFile(under: root) { file in
             let chunks: ChunkReader
-            do { chunks = try ChunkReader(path: file) } catch {
+            do throws(InputIssue) { chunks = try ChunkReader(path: file) } catch {
                 try body(.issue(error))
-                continue
+                return
             }
             try readPython(chunks, layout: CandidateReader.evalplusLayout(of: file), body)
         }
@@ -150,35 +150,77 @@ public struct CandidateReader {
     /// and `2.py` before `10.py`.
     static func pythonFiles(under root: String) -> [String] {
         var files: [String] = []
-        var stack = [root]
-        while let dir = stack.popLast() {
-            // The kind of each entry comes with it from readdir (a stat each only when the file
-            // system does not say, or for a symbolic link, which is followed).
-            guard let handle = opendir(dir) else { continue }
-            defer { closedir(handle) }
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-                }
-                if name == "." || name == ".." { continue }
-                let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-                var isDirectory: Bool
-                switch Int32(entry.pointee.d_type) {
-                case Int32(DT_DIR): isDirectory = true
-                case Int32(DT_REG): isDirectory = false
-                default:
-                    var info = stat()
-                    guard stat(path, &info) == 0 else { continue }
-                    isDirectory = info.st_mode & S_IFMT == S_IFDIR
-                }
-                if isDirectory {
-                    if !name.hasPrefix(".") && !skippedFolders.contains(name) { stack.append(path) }
-                } else if name.hasSuffix(".py") {
-                    files.append(path)
+        forEachPythonFile(under: root) { files.append($0) }
+        return files
+    }
+
+    /// Calls `body` with every `.py` file below `root`, in the order of `pythonFiles(under:)`
+    /// (the natural order of the whole paths), as the walk finds them, so that reading starts
+    /// with the first folder: each folder's entries are sorted (a subfolder by its name with a
+    /// "/" after it, as in the paths) and its subfolders walked in their place. The files below
+    /// a folder are together in that order, unless two of its subfolders have names that sort
+    /// as equal (`01` and `1`): then their files interleave, and the files below that folder
+    /// are listed and sorted as whole paths.
+    static func forEachPythonFile(under root: String, _ body: (String) throws -> Void) rethrows {
+        var list = entries(of: root)
+        list.sort { naturalOrder($0.key, $1.key) }
+        let interleaved = zip(list, list.dropFirst()).contains { a, b in
+            a.isDirectory && b.isDirectory && !naturalOrder(a.key, b.key)
+        }
+        guard !interleaved else {
+            var files: [String] = []
+            var stack = [root]
+            while let dir = stack.popLast() {
+                for e in entries(of: dir) {
+                    if e.isDirectory { stack.append(e.path) } else { files.append(e.path) }
                 }
             }
+            for file in files.sorted(by: { naturalOrder($0, $1) }) { try body(file) }
+            return
         }
-        return files.sorted { naturalOrder($0, $1) }
+        for e in list {
+            if e.isDirectory { try forEachPythonFile(under: e.path, body) } else { try body(e.path) }
+        }
+    }
+
+    /// A `.py` file or a folder to walk, with its key for sorting among its siblings.
+    private struct Entry {
+        var path: String
+        var key: String
+        var isDirectory: Bool
+    }
+
+    /// The `.py` files and the folders to walk directly in `dir`, in the order readdir gives.
+    private static func entries(of dir: String) -> [Entry] {
+        var list: [Entry] = []
+        // The kind of each entry comes with it from readdir (a stat each only when the file
+        // system does not say, or for a symbolic link, which is followed).
+        guard let handle = opendir(dir) else { return list }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+            var isDirectory: Bool
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): isDirectory = true
+            case Int32(DT_REG): isDirectory = false
+            default:
+                var info = stat()
+                guard stat(path, &info) == 0 else { continue }
+                isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            }
+            if isDirectory {
+                if !name.hasPrefix(".") && !skippedFolders.contains(name) {
+                    list.append(Entry(path: path, key: name + "/", isDirectory: true))
+                }
+            } else if name.hasSuffix(".py") {
+                list.append(Entry(path: path, key: name, isDirectory: false))
+            }
+        }
+        return list
     }
 
     private func readPython(_ chunks: ChunkReader, layout: Layout?, _ body: (Item) throws -> Void) rethrows {

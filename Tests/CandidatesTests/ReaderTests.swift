@@ -71,6 +71,25 @@ let problems = ProblemSet(problems: [
         #expect(cs[3].id.model == nil && cs[3].id.taskID == nil)
     }
 
+    @Test func folderWalkHandsOnFilesInTheNaturalOrderOfTheirWholePaths() throws {
+        let dir = TempDir()
+        // Folders against files of close names ("a/" after "a.py" and "a-b.py"), numbers across
+        // a folder's end ("a1/" before "a10.py"), and sibling folders whose names sort as equal
+        // ("01" and "1"), whose files interleave.
+        let names = ["a/x.py", "a.py", "a-b.py", "a1/2.py", "a10.py", "a1.py", "a2/1.py", "A/q.py",
+                     "b/01/z.py", "b/1/y.py", "b/1/a.py", "b/01/b.py", "b/1.py", "b/2/c/3.py",
+                     "c/0/0.py", "c/00.py", "c/x/10.py", "c/x/9.py", "c/x9/1.py"]
+        for n in names { dir.write(n, "x = 1\n") }
+        let expected = names.map { dir.path + "/" + $0 }.sorted { naturalOrder($0, $1) }
+        let walked = CandidateReader.pythonFiles(under: dir.path)
+        #expect(walked == expected)
+        #expect(walked.firstIndex(of: dir.path + "/b/1/a.py")! < walked.firstIndex(of: dir.path + "/b/01/b.py")!)
+        #expect(walked.firstIndex(of: dir.path + "/b/01/b.py")! < walked.firstIndex(of: dir.path + "/b/1/y.py")!)
+        var streamed: [String] = []
+        CandidateReader.forEachPythonFile(under: dir.path + "/") { streamed.append($0) }
+        #expect(streamed == expected)
+    }
+
     @Test func folderFollowsSymbolicLinksAndReadsFilesWhole() throws {
         let dir = TempDir()
         let big = String(repeating: "x = 1\n", count: 30_000)  // 180 KB: more than one chunk

@@ -19,7 +19,9 @@ let package = Package(
     ],
     targets: [
         // C: the tree-sitter runtime (Debian) and the Python grammar (PyPI source, see Scripts/setup).
-        .systemLibrary(name: "CTreeSitter", pkgConfig: "tree-sitter",
+        // The runtime is linked from Debian's static library (see its module map), not through
+        // pkg-config, whose flags would link the shared one.
+        .systemLibrary(name: "CTreeSitter",
                        providers: [.apt(["libtree-sitter-dev"])]),
         .target(name: "CTreeSitterPython", dependencies: ["CTreeSitter"]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),

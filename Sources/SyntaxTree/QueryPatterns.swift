@@ -53,19 +53,44 @@ final class QueryPatterns {
         var immediate: Bool
         var step: Int32
     }
-    private let steps: [FlatStep]
-    private let flatCaptures: [Int32]
-    private let flatChildren: [FlatChild]
-    private let flatNegated: [UInt16]
-    private let flatAlternatives: [Int32]
-    /// The step each pattern starts with.
-    private let patternSteps: [Int32]
-    /// Per symbol, a range in `rootList`: the patterns that can start at a node of it, in
-    /// order; and those that can start at any named node, or any node.
-    private let rootRanges: [Range<Int32>]
-    private let rootList: [Int32]
+    /// The flat layout, allocated once and freed with the patterns: walks read it through
+    /// pointers, so that matching does no reference counting (it did, for every node, through
+    /// arrays held by the class).
+    private struct Tables {
+        var steps: UnsafeBufferPointer<FlatStep>
+        var captures: UnsafeBufferPointer<Int32>
+        var children: UnsafeBufferPointer<FlatChild>
+        var negated: UnsafeBufferPointer<UInt16>
+        var alternatives: UnsafeBufferPointer<Int32>
+        /// The step each pattern starts with.
+        var patternSteps: UnsafeBufferPointer<Int32>
+        /// Per symbol, a range in `rootList`: the patterns that can start at a node of it, in
+        /// order.
+        var rootRanges: UnsafeBufferPointer<Range<Int32>>
+        var rootList: UnsafeBufferPointer<Int32>
+
+        /// A copy of `array` that lives until `free`.
+        static func copy<T>(_ array: [T]) -> UnsafeBufferPointer<T> {
+            let storage = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
+            _ = storage.initialize(from: array)
+            return UnsafeBufferPointer(rebasing: storage[0..<array.count])
+        }
+
+        static func free<T>(_ buffer: UnsafeBufferPointer<T>) {
+            buffer.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() }
+        }
+
+        func free() {
+            Tables.free(steps); Tables.free(captures); Tables.free(children); Tables.free(negated)
+            Tables.free(alternatives); Tables.free(patternSteps); Tables.free(rootRanges); Tables.free(rootList)
+        }
+    }
+    private let tables: Tables
+    /// The patterns that can start at any named node, or at any node.
     private let anyNamedRoots: [Int32]
     private let anyRoots: [Int32]
+
+    deinit { tables.free() }
 
     /// Reads `source`, whose captures are `captureNames`; nil if it uses anything this does not
     /// read, or if it does not find `patternCount` patterns.
@@ -114,12 +139,7 @@ final class QueryPatterns {
             }
             return Int32(index)
         }
-        patternSteps = patterns.map(lay)
-        self.steps = steps
-        flatCaptures = captures
-        flatChildren = children
-        flatNegated = negated
-        flatAlternatives = alternatives
+        let patternSteps = patterns.map(lay)
 
         let symbolCount = Int(ts_language_symbol_count(PythonParser.language)) + 1
         var bySymbol = [[Int32]](repeating: [], count: symbolCount)
@@ -139,8 +159,10 @@ final class QueryPatterns {
             rootRanges.append(range(rootList.count, rootList.count + list.count))
             rootList += list
         }
-        self.rootList = rootList
-        self.rootRanges = rootRanges
+        tables = Tables(steps: Tables.copy(steps), captures: Tables.copy(captures), children: Tables.copy(children),
+                        negated: Tables.copy(negated), alternatives: Tables.copy(alternatives),
+                        patternSteps: Tables.copy(patternSteps), rootRanges: Tables.copy(rootRanges),
+                        rootList: Tables.copy(rootList))
         anyNamedRoots = anyNamed
         anyRoots = any
     }
@@ -162,22 +184,24 @@ final class QueryPatterns {
         var state = State()
         state.captures.reserveCapacity(8)
         let wildcards = !anyRoots.isEmpty || !anyNamedRoots.isEmpty
+        let t = tables
         // Over the entries' storage: no reference counting on the way down.
         list.entries.withUnsafeBufferPointer { nodes in
+            let walk = Walk(t: t, nodes: nodes)
             for i in 0..<nodes.count {
                 let symbol = Int(nodes[i].symbol)
-                let direct = symbol < rootRanges.count ? rootRanges[symbol] : 0..<0
+                let direct = symbol < t.rootRanges.count ? t.rootRanges[symbol] : 0..<0
                 if !wildcards {
                     for r in direct {
-                        let p = Int(rootList[Int(r)])
-                        match(patternSteps[p], i, nodes, extrasFrom: 0, &state) { state in found.append((p, state.captures)) }
+                        let p = Int(t.rootList[Int(r)])
+                        walk.match(t.patternSteps[p], i, extrasFrom: 0, &state) { state in found.append((p, state.captures)) }
                     }
                     continue
                 }
-                var candidates = Set(rootList[Int(direct.lowerBound)..<Int(direct.upperBound)]).union(anyRoots)
+                var candidates = Set(t.rootList[Int(direct.lowerBound)..<Int(direct.upperBound)]).union(anyRoots)
                 if nodes[i].named { candidates.formUnion(anyNamedRoots) }
                 for p in candidates.sorted().map(Int.init) {
-                    match(patternSteps[p], i, nodes, extrasFrom: 0, &state) { state in found.append((p, state.captures)) }
+                    walk.match(t.patternSteps[p], i, extrasFrom: 0, &state) { state in found.append((p, state.captures)) }
                 }
             }
         }
@@ -186,67 +210,71 @@ final class QueryPatterns {
 
     private typealias Entries = UnsafeBufferPointer<NodeList.Entry>
 
-    /// Matches step `s` at node `i`, calling `then` once per way it matches (with the captures
-    /// so far); `state.extras[extrasFrom...]` are captures of enclosing alternations, which
-    /// belong to the node matched.
-    private func match(_ s: Int32, _ i: Int, _ nodes: Entries, extrasFrom: Int, _ state: inout State,
-                       then: (inout State) -> Void) {
-        let step = steps[Int(s)]
-        let entry = nodes[i]
-        switch step.kind {
-        case 3:
-            let mark = state.extras.count
-            for c in step.captures { state.extras.append(flatCaptures[Int(c)]) }
-            for a in step.alternatives {
-                match(flatAlternatives[Int(a)], i, nodes, extrasFrom: extrasFrom, &state, then: then)
-            }
-            state.extras.removeSubrange(mark...)
-            return
-        case 0: guard entry.symbol == step.symbol && entry.named == step.named else { return }
-        case 1: guard entry.named else { return }
-        default: break
-        }
-        for n in step.negated where QueryPatterns.hasChild(nodes, i, field: flatNegated[Int(n)]) { return }
-        let mark = state.captures.count
-        for c in step.captures { state.captures.append((Int(flatCaptures[Int(c)]), i)) }
-        // The alternations' captures, innermost first; they belong to this node alone, so they
-        // are off the stack while its children and the steps after it are matched.
-        if state.extras.count > extrasFrom {
-            let enclosing = Array(state.extras[extrasFrom...])
-            for c in enclosing.reversed() { state.captures.append((Int(c), i)) }
-            state.extras.removeSubrange(extrasFrom...)
-            matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, nodes,
-                          lastAnchored: step.lastAnchored, extrasFrom: extrasFrom, &state, then: then)
-            state.extras.append(contentsOf: enclosing)
-        } else {
-            matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1, nodes,
-                          lastAnchored: step.lastAnchored, extrasFrom: extrasFrom, &state, then: then)
-        }
-        state.captures.removeSubrange(mark...)
-    }
+    /// The patterns' tables and one tree's nodes, as a matching walk reads them.
+    private struct Walk {
+        let t: Tables
+        let nodes: Entries
 
-    /// Matches the child steps `children[k...]` on the children of `parent` from node `from` on.
-    private func matchChildren(_ children: Range<Int32>, _ k: Int, parent: Int, from: Int, _ nodes: Entries,
-                               lastAnchored: Bool, extrasFrom: Int, _ state: inout State,
-                               then: (inout State) -> Void) {
-        guard k < Int(children.upperBound) else { return then(&state) }
-        let child = flatChildren[k]
-        let last = k == Int(children.upperBound) - 1
-        let end = Int(nodes[parent].subtreeEnd)
-        var c = from
-        while c < end {
-            let next = Int(nodes[c].subtreeEnd)
-            let named = nodes[c].named
-            if child.field == 0 || nodes[c].field == child.field,
-               !(last && lastAnchored && QueryPatterns.hasNamedSibling(nodes, from: next, before: end)) {
-                match(child.step, c, nodes, extrasFrom: extrasFrom, &state) { state in
-                    matchChildren(children, k + 1, parent: parent, from: next, nodes, lastAnchored: lastAnchored,
-                                      extrasFrom: extrasFrom, &state, then: then)
+        /// Matches step `s` at node `i`, calling `then` once per way it matches (with the
+        /// captures so far); `state.extras[extrasFrom...]` are captures of enclosing
+        /// alternations, which belong to the node matched.
+        func match(_ s: Int32, _ i: Int, extrasFrom: Int, _ state: inout State, then: (inout State) -> Void) {
+            let step = t.steps[Int(s)]
+            let entry = nodes[i]
+            switch step.kind {
+            case 3:
+                let mark = state.extras.count
+                for c in step.captures { state.extras.append(t.captures[Int(c)]) }
+                for a in step.alternatives {
+                    match(t.alternatives[Int(a)], i, extrasFrom: extrasFrom, &state, then: then)
                 }
+                state.extras.removeSubrange(mark...)
+                return
+            case 0: guard entry.symbol == step.symbol && entry.named == step.named else { return }
+            case 1: guard entry.named else { return }
+            default: break
             }
-            // After an anchor, a named sibling ends the search whether it matched or not.
-            if child.immediate && named { break }
-            c = next
+            for n in step.negated where QueryPatterns.hasChild(nodes, i, field: t.negated[Int(n)]) { return }
+            let mark = state.captures.count
+            for c in step.captures { state.captures.append((Int(t.captures[Int(c)]), i)) }
+            // The alternations' captures, innermost first; they belong to this node alone, so
+            // they are off the stack while its children and the steps after it are matched.
+            if state.extras.count > extrasFrom {
+                let enclosing = Array(state.extras[extrasFrom...])
+                for c in enclosing.reversed() { state.captures.append((Int(c), i)) }
+                state.extras.removeSubrange(extrasFrom...)
+                matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1,
+                              lastAnchored: step.lastAnchored, extrasFrom: extrasFrom, &state, then: then)
+                state.extras.append(contentsOf: enclosing)
+            } else {
+                matchChildren(step.children, Int(step.children.lowerBound), parent: i, from: i + 1,
+                              lastAnchored: step.lastAnchored, extrasFrom: extrasFrom, &state, then: then)
+            }
+            state.captures.removeSubrange(mark...)
+        }
+
+        /// Matches the child steps `children[k...]` on the children of `parent` from node `from` on.
+        func matchChildren(_ children: Range<Int32>, _ k: Int, parent: Int, from: Int, lastAnchored: Bool,
+                           extrasFrom: Int, _ state: inout State, then: (inout State) -> Void) {
+            guard k < Int(children.upperBound) else { return then(&state) }
+            let child = t.children[k]
+            let last = k == Int(children.upperBound) - 1
+            let end = Int(nodes[parent].subtreeEnd)
+            var c = from
+            while c < end {
+                let next = Int(nodes[c].subtreeEnd)
+                let named = nodes[c].named
+                if child.field == 0 || nodes[c].field == child.field,
+                   !(last && lastAnchored && QueryPatterns.hasNamedSibling(nodes, from: next, before: end)) {
+                    match(child.step, c, extrasFrom: extrasFrom, &state) { state in
+                        matchChildren(children, k + 1, parent: parent, from: next, lastAnchored: lastAnchored,
+                                      extrasFrom: extrasFrom, &state, then: then)
+                    }
+                }
+                // After an anchor, a named sibling ends the search whether it matched or not.
+                if child.immediate && named { break }
+                c = next
+            }
         }
     }
 

@@ -166,12 +166,14 @@ struct Lint: ParsableCommand {
     }
 }
 
-/// Lints candidates as they are read, in parallel batches, handing on results in input order
-/// (with the rules that produced them). Unreadable candidates are reported and skipped.
+/// Lints candidates as they are read, in parallel, handing on results in input order (with the
+/// rules that produced them). Unreadable candidates are reported and skipped.
 ///
-/// The batches overlap: while the workers lint one batch, this thread reads the next and then
-/// hands on the results of the one before, so reading and writing cost no worker time. At most
-/// two batches are held at once, however long the input.
+/// Workers take candidates one at a time from a window of those read and not yet handed on;
+/// this thread reads ahead to fill the window, and hands on results in input order as they
+/// are done. There is no barrier between batches: a worker waits only when the window holds
+/// nothing left to take, and this thread is woken only once a run of results is ready (each
+/// wake-up costs). At most `window` candidates are held, however long the input.
 struct LintRun {
     let cache: LinterCache
     let reader: CandidateReader
@@ -180,68 +182,43 @@ struct LintRun {
     /// Read and parse only (a benchmark's baseline): no rule is loaded or run, nothing handed on.
     var parseOnly = false
 
-    /// Candidates a batch holds.
-    static let batchSize = 256
+    /// Candidates held at most: read, being linted, or linted and waiting to be handed on.
+    static let window = 1024
+    /// How many results in a row this thread waits for once the window is full.
+    static let handOnRun = 128
 
     func run(_ paths: [String], _ each: (LintResult, [Rule]) throws -> Void) throws {
         let workers = max(1, jobs)
         let parsers = try ParserPool(count: workers)  // one per worker, for the whole run
         let parseOnly = self.parseOnly
-        var pending: [LintJob] = []
-        pending.reserveCapacity(LintRun.batchSize)
-        var inFlight: (batch: [LintJob], results: Results, done: DispatchGroup)? = nil
-        var done = 0
-
-        /// Hands on the results of the batch in flight, once its workers are done.
-        func finishInFlight() throws {
-            guard let (batch, results, group) = inFlight else { return }
-            inFlight = nil
-            group.wait()
-            for (i, r) in results.items.enumerated() {
-                switch r {
-                case .success(let result): try each(result, batch[i].rules)
-                case .failure(let issue): Diagnostics.report(issue)
-                case nil: break
+        let queue = LintQueue(window: LintRun.window, run: LintRun.handOnRun)
+        let stopped = DispatchGroup()
+        for w in 0..<workers {
+            stopped.enter()
+            let thread = Thread {
+                let parser = parsers.parsers[w]
+                while let (seq, job) = queue.take() {
+                    queue.finish(seq, LintRun.lint(job, parser, parseOnly: parseOnly))
                 }
+                stopped.leave()
             }
-            done += batch.count
-            Progress.update("linting: \(done) candidates")
+            thread.stackSize = 8 << 20  // as the main thread's: checkers recurse over deep trees
+            thread.start()
         }
-
-        /// Starts the workers on the pending candidates, then hands on the batch before.
-        func startPending() throws {
-            guard !pending.isEmpty else { return }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            let results = Results(count: batch.count)
-            let group = DispatchGroup()
-            let previous = inFlight
-            inFlight = nil
-            // The batch before must be linted before this one starts (the parsers are per
-            // worker); its results are handed on while this one runs.
-            previous?.done.wait()
-            DispatchQueue.global().async(group: group) {
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    // Each worker takes the next candidate not taken yet, so one slow candidate
-                    // does not hold up a share of the batch.
-                    while let i = results.claim() {
-                        let job = batch[i]
-                        let parsed = try? parsers.parsers[w].parse(bytes: job.candidate.bytes)
-                        guard let tree = parsed else {
-                            results.set(i, .failure(InputIssue(path: job.candidate.id.path, line: job.candidate.id.line,
-                                                               message: "\(job.candidate.id): parsing took too long")))
-                            continue
-                        }
-                        if parseOnly { continue }
-                        results.set(i, .success(job.linter!.lint(job.candidate, tree: tree, includePrompt: job.includePrompt)))
-                    }
-                }
+        // However this ends (an error from the reader or from `each`), the workers stop.
+        defer {
+            queue.close(discarding: true)
+            stopped.wait()
+        }
+        var done = 0
+        func handOn(_ finished: (job: LintJob, result: Result<LintResult, InputIssue>?)) throws {
+            switch finished.result {
+            case .success(let result): try each(result, finished.job.rules)
+            case .failure(let issue): Diagnostics.report(issue)
+            case nil: break
             }
-            if let previous {
-                inFlight = previous
-                try finishInFlight()
-            }
-            inFlight = (batch, results, group)
+            done += 1
+            if done % 256 == 0 { Progress.update("linting: \(done) candidates") }
         }
 
         try reader.read(paths) { item in
@@ -250,18 +227,30 @@ struct LintRun {
             case .candidate(let candidate):
                 let config = try cache.configuration(for: candidate.id.path)
                 let includes = includePrompt || (config.includePrompt ?? false)
+                let job: LintJob
                 if parseOnly {
-                    pending.append(LintJob(candidate: candidate, linter: nil, rules: [], includePrompt: includes))
+                    job = LintJob(candidate: candidate, linter: nil, rules: [], includePrompt: includes)
                 } else {
                     let (linter, rules) = try cache.linter(for: config)
-                    pending.append(LintJob(candidate: candidate, linter: linter, rules: rules, includePrompt: includes))
+                    job = LintJob(candidate: candidate, linter: linter, rules: rules, includePrompt: includes)
                 }
-                if pending.count >= LintRun.batchSize { try startPending() }
+                // A full window: hand on the next run of results first.
+                for finished in queue.put(job) { try handOn(finished) }
             }
         }
-        try startPending()
-        try finishInFlight()
+        queue.close(discarding: false)
+        while let finished = queue.next() { try handOn(finished) }
         Progress.clearLine()
+    }
+
+    /// Parses and lints one candidate (only parses it when `parseOnly`: no result then).
+    static func lint(_ job: LintJob, _ parser: PythonParser, parseOnly: Bool) -> Result<LintResult, InputIssue>? {
+        guard let tree = try? parser.parse(bytes: job.candidate.bytes) else {
+            return .failure(InputIssue(path: job.candidate.id.path, line: job.candidate.id.line,
+                                       message: "\(job.candidate.id): parsing took too long"))
+        }
+        if parseOnly { return nil }
+        return .success(job.linter!.lint(job.candidate, tree: tree, includePrompt: job.includePrompt))
     }
 }
 
@@ -282,26 +271,105 @@ final class ParserPool: @unchecked Sendable {
     }
 }
 
-/// Results of a batch, filled in by parallel workers, and which candidates they have taken.
-final class Results: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var items: [Result<LintResult, InputIssue>?]
-    private var next = 0
-    init(count: Int) { items = Array(repeating: nil, count: count) }
+/// The window of `LintRun`: candidates in input order (by sequence number), which workers take
+/// and finish in any order and the reading thread hands on in order.
+final class LintQueue: @unchecked Sendable {  // (everything is behind `condition`'s lock)
+    private let condition = NSCondition()
+    private let window: Int
+    private let run: Int
+    private var jobs: [LintJob?]
+    private var results: [Result<LintResult, InputIssue>?]
+    private var finished: [Bool]
+    /// Sequence numbers: the next to put, to take, to hand on; and the first not finished.
+    private var nextIn = 0, nextTake = 0, nextOut = 0, frontier = 0
+    private var closed = false
+    private var workersWaiting = 0
+    private var readerWaiting = false
 
-    /// The next candidate no worker has taken, if any.
-    func claim() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < items.count else { return nil }
-        next += 1
-        return next - 1
+    init(window: Int, run: Int) {
+        self.window = window
+        self.run = min(run, window)
+        jobs = Array(repeating: nil, count: window)
+        results = Array(repeating: nil, count: window)
+        finished = Array(repeating: false, count: window)
     }
 
-    func set(_ i: Int, _ r: Result<LintResult, InputIssue>) {
-        lock.lock()
-        items[i] = r
-        lock.unlock()
+    /// Adds `job`; when the window is full, first waits for a run of results and returns them
+    /// (in order, to hand on).
+    func put(_ job: LintJob) -> [(job: LintJob, result: Result<LintResult, InputIssue>?)] {
+        condition.lock()
+        defer { condition.unlock() }
+        var out: [(job: LintJob, result: Result<LintResult, InputIssue>?)] = []
+        if nextIn - nextOut == window {
+            while frontier - nextOut < run {
+                readerWaiting = true
+                condition.wait()
+                readerWaiting = false
+            }
+            while nextOut < frontier { out.append(removeNext()) }
+        }
+        jobs[nextIn % window] = job
+        nextIn += 1
+        if workersWaiting > 0 { condition.broadcast() }
+        return out
+    }
+
+    /// The next candidate to lint and its sequence number; nil once closed and none is left.
+    func take() -> (Int, LintJob)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while nextTake == nextIn && !closed {
+            workersWaiting += 1
+            condition.wait()
+            workersWaiting -= 1
+        }
+        guard nextTake < nextIn else { return nil }
+        let seq = nextTake
+        nextTake += 1
+        return (seq, jobs[seq % window]!)
+    }
+
+    /// Records the result of candidate `seq`.
+    func finish(_ seq: Int, _ result: Result<LintResult, InputIssue>?) {
+        condition.lock()
+        defer { condition.unlock() }
+        results[seq % window] = result
+        finished[seq % window] = true
+        while frontier < nextTake && finished[frontier % window] { frontier += 1 }
+        if readerWaiting && (frontier - nextOut >= run || (closed && frontier == nextIn)) { condition.broadcast() }
+    }
+
+    /// No more candidates: workers stop once the window is empty (at once, with what was not
+    /// taken dropped, when `discarding`).
+    func close(discarding: Bool) {
+        condition.lock()
+        closed = true
+        if discarding { nextIn = nextTake }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// After `close`: the next result in order (waiting for it), or nil when all are handed on.
+    func next() -> (job: LintJob, result: Result<LintResult, InputIssue>?)? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard nextOut < nextIn else { return nil }
+        while frontier == nextOut {
+            readerWaiting = true
+            condition.wait()
+            readerWaiting = false
+        }
+        return removeNext()
+    }
+
+    private func removeNext() -> (job: LintJob, result: Result<LintResult, InputIssue>?) {
+        let i = nextOut % window
+        let out = (jobs[i]!, results[i])
+        jobs[i] = nil
+        results[i] = nil
+        finished[i] = false
+        nextOut += 1
+        return out
     }
 }
 

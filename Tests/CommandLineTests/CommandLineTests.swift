@@ -201,6 +201,45 @@ func temp(_ name: String, bytes: [UInt8]) -> String {
         #expect(bad.stderr.contains("\(dir)/pyproject.toml: `tool.fluke.bogus`: unknown key"))
     }
 
+    @Test func manyCandidatesComeOutInInputOrderWhateverTheWorkers() throws {
+        // More candidates than the linter holds at once (1,024), of uneven cost: results come
+        // in input order, each once, with any number of workers.
+        var lines: [String] = []
+        for i in 0..<2_500 {
+            let body = i % 97 == 0 ? String(repeating: "y = [1,2]\\n", count: 400) : "x = \(i)   \\n"
+            lines.append("{\"task_id\": \"T/\(i)\", \"solution\": \"\(body)\"}")
+        }
+        let path = temp("many.jsonl", lines.joined(separator: "\n") + "\n")
+        func ids(_ jobs: String) throws -> [String] {
+            let r = try fluke(["lint", "--isolated", "--select", "W291,E231", "--format", "jsonl", "-j", jobs, path])
+            #expect(r.status == 1 && r.stderr.isEmpty)
+            return r.stdout.split(separator: "\n").map { line in
+                let record = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return record?["task_id"] as? String ?? "?"
+            }
+        }
+        let expected = (0..<2_500).map { "T/\($0)" }
+        #expect(try ids("1") == expected)
+        #expect(try ids("3") == expected)
+    }
+
+    @Test func anErrorPartWayStopsTheRunAndNamesTheFile() throws {
+        // The workers are busy with the first folder when the second one's configuration fails.
+        let dir = NSTemporaryDirectory() + "fluke-stop-" + UUID().uuidString
+        for i in 0..<1_500 {
+            let sub = dir + "/a/\(i / 100)"
+            try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: sub + "/\(i).py", contents: Data("x = \(i)\n".utf8))
+        }
+        try FileManager.default.createDirectory(atPath: dir + "/b", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: dir + "/b/pyproject.toml", contents: Data("[tool.fluke]\nselect = [\"NOPE1\"]\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/b/c.py", contents: Data("x = 1\n".utf8))
+        let r = try fluke(["lint", "--format", "jsonl", "-j", "2", dir])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(dir)/b/pyproject.toml"))
+        #expect(r.stderr.contains("NOPE1"))
+    }
+
     @Test func jsonlAndSarifAreCleanMachineOutput() throws {
         let path = temp("m.jsonl", "{\"task_id\": \"T/0\", \"solution\": \"x = 1   \\n\"}\n")
         let r = try fluke(["lint", "--isolated", "--select", "W291", "--format", "jsonl", path])

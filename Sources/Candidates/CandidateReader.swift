@@ -70,7 +70,13 @@ public struct CandidateReader {
             return
         }
         switch format {
-        case .python: try readPython(chunks, layout: nil, body)
+        case .python:
+            let bytes: [UInt8]
+            do throws(InputIssue) { bytes = try chunks.readAll() } catch {
+                try body(.issue(error))
+                return
+            }
+            try readPython(path: chunks.path, bytes, layout: nil, body)
         case .jsonl: try readJSONL(chunks, body)
         case .generations: try readGenerations(chunks, body)
         }
@@ -137,12 +143,16 @@ public struct CandidateReader {
 
     private func readFolder(_ root: String, _ body: (Item) throws -> Void) rethrows {
         try CandidateReader.forEachPythonFile(under: root) { file in
-            let chunks: ChunkReader
-            do throws(InputIssue) { chunks = try ChunkReader(path: file) } catch {
+            let bytes: [UInt8]
+            do throws(InputIssue) {
+                // A plain file in one read; through zlib only when it turns out compressed.
+                if let plain = try ChunkReader.readPlainFile(file) { bytes = plain }
+                else { bytes = try ChunkReader(path: file).readAll() }
+            } catch {
                 try body(.issue(error))
                 return
             }
-            try readPython(chunks, layout: CandidateReader.evalplusLayout(of: file), body)
+            try readPython(path: file, bytes, layout: CandidateReader.evalplusLayout(of: file), body)
         }
     }
 
@@ -223,15 +233,7 @@ public struct CandidateReader {
         return list
     }
 
-    private func readPython(_ chunks: ChunkReader, layout: Layout?, _ body: (Item) throws -> Void) rethrows {
-        let path = chunks.path
-        let bytes: [UInt8]
-        do {
-            bytes = try chunks.readAll()
-        } catch {
-            try body(.issue(error))
-            return
-        }
+    private func readPython(path: String, _ bytes: [UInt8], layout: Layout?, _ body: (Item) throws -> Void) rethrows {
         let id = CandidateID(taskID: layout?.taskID, completionID: layout?.completionID,
                              model: layout?.model ?? model, path: path == "-" ? "<stdin>" : path)
         var candidate = Candidate(id: id, bytes: bytes)

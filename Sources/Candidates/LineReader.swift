@@ -87,6 +87,50 @@ final class ChunkReader {
     }
 }
 
+extension ChunkReader {
+    /// The whole of the regular file at `path`, read into an array of its size (a folder's
+    /// files are read this way: zlib's state and buffers, and looking the path up twice, cost
+    /// more than reading a small file); nil when it is not a regular file or starts as gzip
+    /// data does, for `ChunkReader` to read. Errors are the ones `ChunkReader` gives.
+    static func readPlainFile(_ path: String) throws(InputIssue) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputIssue(path: path, message: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw InputIssue(path: path, message: String(cString: strerror(errno))) }
+        if info.st_mode & S_IFMT == S_IFDIR { throw InputIssue(path: path, message: "is a folder, not a file") }
+        guard info.st_mode & S_IFMT == S_IFREG else { return nil }
+        // One byte more than its size, to see its end; a file that grew meanwhile is read on
+        // in chunks.
+        var failure: Int32 = 0
+        func chunk(_ capacity: Int) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                count = 0
+                while count < capacity {
+                    let r = readFile(fd, buffer.baseAddress! + count, capacity - count)
+                    if r > 0 { count += r; continue }
+                    if r < 0 && errno == EINTR { continue }
+                    if r < 0 { failure = errno }
+                    break
+                }
+            }
+        }
+        var bytes = chunk(Int(info.st_size) + 1)
+        var full = bytes.count == Int(info.st_size) + 1
+        while failure == 0 && full {
+            let more = chunk(1 << 16)
+            bytes += more
+            full = more.count == 1 << 16
+        }
+        if failure != 0 { throw InputIssue(path: path, message: "cannot read: \(String(cString: strerror(failure)))") }
+        if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B { return nil }
+        return bytes
+    }
+}
+
+/// The system's `read` (inside `ChunkReader`, `read` names its own method).
+private func readFile(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
+
 /// Splits a chunked file into lines (without terminators), numbering them from 1.
 final class LineReader {
     private let chunks: ChunkReader

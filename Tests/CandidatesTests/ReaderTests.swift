@@ -167,6 +167,24 @@ let problems = ProblemSet(problems: [
         #expect(cs[0].id.model == "m")
     }
 
+    @Test func folderFilesAreReadWholeAndGzipDataIsDecompressed() throws {
+        // A folder's files are read directly; one that holds gzip data still goes through zlib.
+        let dir = TempDir()
+        let packed = dir.write("Toy_0/1.py", "def neg(a):\n    return -a\n")
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gz.arguments = ["-n", packed]
+        try gz.run()
+        gz.waitUntilExit()
+        try FileManager.default.moveItem(atPath: packed + ".gz", toPath: packed)
+        let big = String(repeating: "y = 2\n", count: 40_000)
+        dir.write("Toy_0/0.py", big)
+        dir.write("Toy_0/2.py", "")
+        let (cs, issues) = readAll(CandidateReader(), [dir.path])
+        #expect(issues.isEmpty)
+        #expect(cs.map(\.text) == [big, "def neg(a):\n    return -a\n", ""])
+    }
+
     @Test func bigcodeGenerationsStreamWithEscapesAndDatasetTaskIDs() throws {
         let dir = TempDir()
         let json = #"""

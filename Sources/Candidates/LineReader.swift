@@ -100,25 +100,31 @@ extension ChunkReader {
         guard fstat(fd, &info) == 0 else { throw InputIssue(path: path, message: String(cString: strerror(errno))) }
         if info.st_mode & S_IFMT == S_IFDIR { throw InputIssue(path: path, message: "is a folder, not a file") }
         guard info.st_mode & S_IFMT == S_IFREG else { return nil }
-        // One byte more than its size, to see its end; a file that grew meanwhile is read on
-        // in chunks.
+        // One byte more than its size, to see its end: a read that stops short of it is at the
+        // end (of a regular file), one that fills it finds a file that grew meanwhile, which is
+        // read on in chunks to its end.
         var failure: Int32 = 0
-        func chunk(_ capacity: Int) -> [UInt8] {
+        func chunk(_ capacity: Int, expected: Int) -> [UInt8] {
             [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
                 count = 0
                 while count < capacity {
                     let r = readFile(fd, buffer.baseAddress! + count, capacity - count)
-                    if r > 0 { count += r; continue }
+                    if r > 0 {
+                        count += r
+                        if count == expected { break }
+                        continue
+                    }
                     if r < 0 && errno == EINTR { continue }
                     if r < 0 { failure = errno }
                     break
                 }
             }
         }
-        var bytes = chunk(Int(info.st_size) + 1)
-        var full = bytes.count == Int(info.st_size) + 1
+        let size = Int(info.st_size)
+        var bytes = chunk(size + 1, expected: size)
+        var full = bytes.count == size + 1
         while failure == 0 && full {
-            let more = chunk(1 << 16)
+            let more = chunk(1 << 16, expected: -1)
             bytes += more
             full = more.count == 1 << 16
         }

@@ -116,6 +116,9 @@ public enum Symbols {
         ts_language_symbol_for_name(PythonParser.language, name, UInt32(name.utf8.count), false)
     }
 
+    // (Looked up once each: a look-up compares the name with every symbol's.)
+    static let colon = anonymous(":")
+    static let openParenthesis = anonymous("(")
     public static let module = named("module")
     public static let block = named("block")
     public static let comment = named("comment")

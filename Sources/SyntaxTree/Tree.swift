@@ -207,7 +207,7 @@ public final class Tree {
         // Every node, in document order, but what lies inside ERROR nodes; over the node list
         // (this runs on every candidate, and most nodes need only their symbol looked at).
         let flat = flattened
-        let colon = Symbols.anonymous(":"), comma = Symbols.anonymous(","), openParen = Symbols.anonymous("(")
+        let colon = Symbols.colon, comma = Symbols.comma, openParen = Symbols.openParenthesis
         let module = Symbols.module, block = Symbols.block, comment = Symbols.comment
         let identifier = Symbols.identifier, importFrom = Symbols.importFrom
         let count = flat.entries.count

@@ -166,8 +166,10 @@ public final class Linter: @unchecked Sendable {
         let noqa = NoQA(tree: tree)
         if !noqa.isEmpty { out = out.filter { !noqa.suppresses($0) } }
         for i in out.indices { out[i].inPrompt = (out[i].bodyEnd ?? out[i].start).line < firstModelLine }
-        // (start, code) order; codes are compared only at the same start.
-        return out.sorted { a, b in a.start != b.start ? a.start < b.start : a.code < b.code }
+        // (start, code) order; codes are compared only at the same start. In place: a sorted
+        // copy would copy (retain) every finding.
+        out.sort { a, b in a.start != b.start ? a.start < b.start : a.code < b.code }
+        return out
     }
 }
 

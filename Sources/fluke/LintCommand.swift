@@ -254,13 +254,22 @@ struct LintRun {
     }
 }
 
-/// A candidate to lint, with the linter and rules its configuration selects.
-struct LintJob: Sendable {
+/// A candidate to lint, with the linter and rules its configuration selects. A class: it is
+/// handed from the reading thread to a worker and back, and a reference is one retain where
+/// the struct would retain each of its fields.
+final class LintJob: Sendable {
     let candidate: Candidate
     /// nil when only parsing.
     let linter: Linter?
     let rules: [Rule]
     let includePrompt: Bool
+
+    init(candidate: Candidate, linter: Linter?, rules: [Rule], includePrompt: Bool) {
+        self.candidate = candidate
+        self.linter = linter
+        self.rules = rules
+        self.includePrompt = includePrompt
+    }
 }
 
 /// One parser per worker: worker `w` uses only `parsers[w]`.

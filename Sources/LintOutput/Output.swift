@@ -19,6 +19,8 @@ public enum LintFormat: String, Sendable, CaseIterable {
 public final class LintWriter {
     private let format: LintFormat
     private let write: (String) -> Void
+    /// Where text output goes as bytes, if the caller takes them (else as a string to `write`).
+    private let writeBytes: (([UInt8]) -> Void)?
     private let rules: [Rule]
     private var first = true
     private var sarifResults: [[String: Any]] = []
@@ -29,11 +31,14 @@ public final class LintWriter {
     /// Rule codes in catalogue order, for writing adherence without sorting it each time.
     private let codeOrder: [String]
 
-    public init(format: LintFormat, rules: [Rule], write: @escaping (String) -> Void) {
+    /// - Parameter writeBytes: takes text output as UTF-8 bytes, when given (no string is made).
+    public init(format: LintFormat, rules: [Rule], writeBytes: (([UInt8]) -> Void)? = nil,
+                write: @escaping (String) -> Void) {
         self.format = format
         self.rules = rules
         codeOrder = rules.map(\.code).sorted(by: RuleCatalog.codeOrder)
         self.write = write
+        self.writeBytes = writeBytes
         if format == .json { write("[") }
     }
 
@@ -70,7 +75,7 @@ public final class LintWriter {
                 out += f.message.utf8
                 out.append(0x0A)
             }
-            write(String(decoding: out, as: UTF8.self))
+            if let writeBytes { writeBytes(out) } else { write(String(decoding: out, as: UTF8.self)) }
         case .json:
             var out = ""
             for f in counted {

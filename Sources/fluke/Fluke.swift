@@ -110,7 +110,8 @@ enum Progress {
 /// Writes to standard output or a file, buffered.
 final class OutputSink {
     private let handle: FileHandle
-    private var buffer = Data()
+    /// Bytes not written yet (appending a string's UTF-8 to an array copies it in one go).
+    private var buffer: [UInt8] = []
 
     init(path: String?) throws {
         if let path, path != "-" {
@@ -121,6 +122,7 @@ final class OutputSink {
         } else {
             handle = FileHandle.standardOutput
         }
+        buffer.reserveCapacity(1 << 17)
     }
 
     func write(_ text: String) {
@@ -128,9 +130,15 @@ final class OutputSink {
         if buffer.count > 1 << 16 { flush() }
     }
 
+    /// Writes UTF-8 bytes as they are.
+    func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count > 1 << 16 { flush() }
+    }
+
     func flush() {
         guard !buffer.isEmpty else { return }
-        handle.write(buffer)
+        handle.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -148,7 +148,8 @@ struct Lint: ParsableCommand {
         let sink = try OutputSink(path: output)
         var writer: LintWriter? = nil
         func makeWriter(_ rules: [Rule]) -> LintWriter {
-            LintWriter(format: LintFormat(rawValue: format.rawValue)!, rules: rules) { sink.write($0) }
+            LintWriter(format: LintFormat(rawValue: format.rawValue)!, rules: rules,
+                       writeBytes: { sink.write(bytes: $0) }) { sink.write($0) }
         }
         try LintRun(cache: cache, reader: try input.reader(), jobs: jobs, includePrompt: includePrompt,
                     parseOnly: parseOnly).run(input.paths) { result, rules in

@@ -192,6 +192,8 @@ enum PySym {
     static let block = Symbols.named("block")
     static let matchStatement = Symbols.named("match_statement")
     static let caseClause = Symbols.named("case_clause")
+    static let elifClause = Symbols.named("elif_clause")
+    static let withStatement = Symbols.named("with_statement")
     static let casePattern = Symbols.named("case_pattern")
     static let keywordPattern = Symbols.named("keyword_pattern")
     static let splatPattern = Symbols.named("splat_pattern")
@@ -408,7 +410,7 @@ final class PyflakesAnalysis {
         for s in stack.reversed() {
             if let b = s.binding(value.id) { existing = (s, b); break }
         }
-        if let (es, existing) = existing, existing.kind != .global, !differentForks(value, existing) {
+        if let (es, existing) = existing, existing.kind != .global, sameBranch(value, existing) {
             if loop && existing.isImport {
                 // F402 (import shadowed by a loop variable), not F811.
             } else if es === scope, !existing.used, value.redefines(existing),
@@ -436,40 +438,44 @@ final class PyflakesAnalysis {
         return false
     }
 
-    /// pyflakes' `differentForks`: the nodes of the two bindings lie in different branches of
-    /// an `if`, a `try` or a `match`. (Nodes of different trees, such as a string annotation's,
-    /// never do.)
-    private func differentForks(_ first: PyBinding, _ second: PyBinding) -> Bool {
+    /// Whether the two bindings lie in the same branches, as Ruff decides for F811 (its
+    /// `same_branch`): the same arm of every enclosing `if`/`elif`/`else`, `try` (body and
+    /// `else` are one arm; each handler, and `finally`, another), `with` body and `match` case.
+    /// One binding inside such an arm and the other outside it are apart: a `try` that imports
+    /// a faster version of a function defined before it does not redefine it. (pyflakes' own
+    /// `differentForks` tells only arms of one statement apart.) Nodes of different trees,
+    /// such as a string annotation's, count as together.
+    private func sameBranch(_ first: PyBinding, _ second: PyBinding) -> Bool {
         let s = first.syntax
-        guard s === second.syntax else { return false }
-        let a = first.node, b = second.node
-        // The lowest ancestor of `b` (itself included) that holds `a`: in pre-order, `x` holds
-        // `a` when `a` lies in `x`'s subtree.
-        var prevB: Int? = nil
-        var m: Int? = b
-        while let x = m {
-            if s.holds(x, a) {
-                guard x != a, let childB = prevB else { return false }
-                var childA = a
-                while let p = s.parent(childA), p != x { childA = p }
-                if childA == childB { return false }
-                let sym = s.symbol(x)
-                if sym == PySym.ifStatement {
-                    return !s.isInField(childA, .condition) && !s.isInField(childB, .condition)
+        guard s === second.syntax else { return true }
+        return branches(s, first.node) == branches(s, second.node)
+    }
+
+    /// The arms that hold `node`, innermost first: each as the index of the node that stands
+    /// for it (a `try`'s body and `else` by the `try`, negated).
+    private func branches(_ s: PyTree, _ node: Int) -> [Int] {
+        var out: [Int] = []
+        var child = node
+        while let x = s.parent(child) {
+            let sym = s.symbol(x)
+            if sym == PySym.ifStatement {
+                if s.isInField(child, .consequence) { out.append(x) }
+            } else if sym == PySym.elifClause {
+                out.append(x)
+            } else if sym == PySym.elseClause {
+                if let p = s.parent(x), s.symbol(p) == PySym.ifStatement { out.append(x) }
+            } else if sym == PySym.tryStatement {
+                let c = s.symbol(child)
+                if c == PySym.block || c == PySym.elseClause { out.append(-x - 1) }
+                else if c == PySym.exceptClause || c == PySym.exceptGroupClause || c == PySym.finallyClause {
+                    out.append(child)
                 }
-                if sym == PySym.tryStatement {
-                    let bodyish = { (c: Int) in s.symbol(c) == PySym.block || s.symbol(c) == PySym.elseClause }
-                    return !(bodyish(childA) && bodyish(childB))
-                }
-                if sym == PySym.block, let p = s.parent(x), s.symbol(p) == PySym.matchStatement {
-                    return s.symbol(childA) == PySym.caseClause && s.symbol(childB) == PySym.caseClause
-                }
-                return false
+            } else if sym == PySym.withStatement || sym == PySym.caseClause {
+                if s.symbol(child) == PySym.block { out.append(x) }
             }
-            prevB = x
-            m = s.parent(x)
+            child = x
         }
-        return false
+        return out
     }
 
     // MARK: Uses
@@ -1172,7 +1178,7 @@ final class PyflakesAnalysis {
             var outer = s.parent
             while let o = outer {
                 if o.kind != .klass, let shadowed = o.binding(b.id) {
-                    if shadowed.isImport, !shadowed.used, b.redefines(shadowed) {
+                    if shadowed.isImport, !shadowed.used, b.redefines(shadowed), sameBranch(b, shadowed) {
                         add("F811", b.syntax, b.node,
                             ["name": name, "line": String(shadowed.syntax.start(shadowed.node).line)])
                     }

@@ -44,11 +44,15 @@ public struct LintResult: Sendable, Codable {
 
 extension Linter {
     /// Lints one candidate (already parsed).
-    public func lint(_ candidate: Candidate, tree: Tree, includePrompt: Bool = false) -> LintResult {
+    ///
+    /// - Parameter verdicts: whether to fill in `adherence` and `profiles` (left empty when
+    ///   false: an output that shows only findings need not make two dictionaries of every
+    ///   rule and profile per candidate).
+    public func lint(_ candidate: Candidate, tree: Tree, includePrompt: Bool = false, verdicts: Bool = true) -> LintResult {
         let findings = self.findings(in: tree, firstModelLine: candidate.firstModelLine)
         let counted = includePrompt ? findings : findings.filter { !$0.inPrompt }
         // Every rule and profile adheres but those with a finding that counts.
-        let (adherence, profiles) = verdicts(failing: counted)
+        let (adherence, profiles) = verdicts ? self.verdicts(failing: counted) : ([:], [:])
         let statements = Scoring.statements(in: tree)
         return LintResult(candidate: candidate.id, findings: findings, adherence: adherence, profiles: profiles,
                           score: Scoring.score(counted, statements: statements), statements: statements,

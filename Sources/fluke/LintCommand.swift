@@ -151,8 +151,9 @@ struct Lint: ParsableCommand {
             LintWriter(format: LintFormat(rawValue: format.rawValue)!, rules: rules,
                        writeBytes: { sink.write(bytes: $0) }) { sink.write($0) }
         }
+        // Only JSON Lines shows adherence per rule and profile.
         try LintRun(cache: cache, reader: try input.reader(), jobs: jobs, includePrompt: includePrompt,
-                    parseOnly: parseOnly).run(input.paths) { result, rules in
+                    parseOnly: parseOnly, verdicts: format == .jsonl).run(input.paths) { result, rules in
             if writer == nil { writer = makeWriter(rules) }
             writer!.add(result)
         }
@@ -182,6 +183,8 @@ struct LintRun {
     let includePrompt: Bool
     /// Read and parse only (a benchmark's baseline): no rule is loaded or run, nothing handed on.
     var parseOnly = false
+    /// Whether results carry adherence per rule and profile (see `Linter.lint`).
+    var verdicts = true
 
     /// Candidates held at most: read, being linted, or linted and waiting to be handed on.
     static let window = 1024
@@ -230,10 +233,11 @@ struct LintRun {
                 let includes = includePrompt || (config.includePrompt ?? false)
                 let job: LintJob
                 if parseOnly {
-                    job = LintJob(candidate: candidate, linter: nil, rules: [], includePrompt: includes)
+                    job = LintJob(candidate: candidate, linter: nil, rules: [], includePrompt: includes, verdicts: false)
                 } else {
                     let (linter, rules) = try cache.linter(for: config)
-                    job = LintJob(candidate: candidate, linter: linter, rules: rules, includePrompt: includes)
+                    job = LintJob(candidate: candidate, linter: linter, rules: rules, includePrompt: includes,
+                                  verdicts: verdicts)
                 }
                 // A full window: hand on the next run of results first.
                 for finished in queue.put(job) { try handOn(finished) }
@@ -251,7 +255,8 @@ struct LintRun {
                                        message: "\(job.candidate.id): parsing took too long"))
         }
         if parseOnly { return nil }
-        return .success(job.linter!.lint(job.candidate, tree: tree, includePrompt: job.includePrompt))
+        return .success(job.linter!.lint(job.candidate, tree: tree, includePrompt: job.includePrompt,
+                                         verdicts: job.verdicts))
     }
 }
 
@@ -264,12 +269,14 @@ final class LintJob: Sendable {
     let linter: Linter?
     let rules: [Rule]
     let includePrompt: Bool
+    let verdicts: Bool
 
-    init(candidate: Candidate, linter: Linter?, rules: [Rule], includePrompt: Bool) {
+    init(candidate: Candidate, linter: Linter?, rules: [Rule], includePrompt: Bool, verdicts: Bool) {
         self.candidate = candidate
         self.linter = linter
         self.rules = rules
         self.includePrompt = includePrompt
+        self.verdicts = verdicts
     }
 }
 

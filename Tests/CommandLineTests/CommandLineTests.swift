@@ -246,6 +246,9 @@ func temp(_ name: String, bytes: [UInt8]) -> String {
         #expect(r.status == 1)
         let record = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(record?["task_id"] as? String == "T/0")
+        // Adherence per rule and profile (made only for this format).
+        #expect((record?["adherence"] as? [String: Bool]) == ["W291": false])
+        #expect((record?["profiles"] as? [String: Bool])?["pep8"] == false)
         let s = try fluke(["lint", "--isolated", "--select", "W291", "--format", "sarif", path])
         let log = try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: Any]
         #expect(log?["version"] as? String == "2.1.0")

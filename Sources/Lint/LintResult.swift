@@ -50,7 +50,9 @@ extension Linter {
     ///   rule and profile per candidate).
     public func lint(_ candidate: Candidate, tree: Tree, includePrompt: Bool = false, verdicts: Bool = true) -> LintResult {
         let findings = self.findings(in: tree, firstModelLine: candidate.firstModelLine)
-        let counted = includePrompt ? findings : findings.filter { !$0.inPrompt }
+        // (The findings that count are only filtered out when some do not: a filtered copy
+        // retains each finding's strings.)
+        let counted = includePrompt || !findings.contains(where: \.inPrompt) ? findings : findings.filter { !$0.inPrompt }
         // Every rule and profile adheres but those with a finding that counts.
         let (adherence, profiles) = verdicts ? self.verdicts(failing: counted) : ([:], [:])
         let statements = Scoring.statements(in: tree)

@@ -53,29 +53,20 @@ public final class LintWriter {
 
     public func add(_ result: LintResult) {
         candidateCount += 1
+        if format == .text {
+            // (No array of the findings that count: walking them in place copies none.)
+            var count = 0
+            for i in result.findings.indices where result.includesPrompt || !result.findings[i].inPrompt { count += 1 }
+            findingCount += count
+            if count == 0 { cleanCount += 1 } else { addText(result, count: count) }
+            return
+        }
         let counted = result.counted
         findingCount += counted.count
         if counted.isEmpty { cleanCount += 1 }
         switch format {
         case .text:
-            guard !counted.isEmpty else { break }
-            // Made as bytes: string interpolation cost more than the rest of the output.
-            let label = Array(LintWriter.label(result.candidate).utf8)
-            var out: [UInt8] = []
-            out.reserveCapacity(counted.count * (label.count + 60))
-            for f in counted {
-                out += label
-                out.append(0x3A)  // :
-                LintWriter.appendDecimal(f.start.line, to: &out)
-                out.append(0x3A)
-                LintWriter.appendDecimal(f.start.column, to: &out)
-                out += [0x3A, 0x20]  // ": "
-                out += f.code.utf8
-                out.append(0x20)
-                out += f.message.utf8
-                out.append(0x0A)
-            }
-            if let writeBytes { writeBytes(out) } else { write(String(decoding: out, as: UTF8.self)) }
+            break
         case .json:
             var out = ""
             for f in counted {
@@ -91,6 +82,31 @@ public final class LintWriter {
         case .sarif:
             for f in counted { sarifResults.append(sarifResult(f, result.candidate)) }
         }
+    }
+
+    /// `path:line:col: CODE message` for each of the `count` findings of `result` that count.
+    private func addText(_ result: LintResult, count: Int) {
+        // Made as bytes: string interpolation cost more than the rest of the output.
+        let label = Array(LintWriter.label(result.candidate).utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(count * (label.count + 60))
+        let all = result.includesPrompt
+        result.findings.withUnsafeBufferPointer { fs in
+            // (Fields read in place: a finding copied out would retain its strings.)
+            for i in fs.indices where all || !fs[i].inPrompt {
+                out += label
+                out.append(0x3A)  // :
+                LintWriter.appendDecimal(fs[i].start.line, to: &out)
+                out.append(0x3A)
+                LintWriter.appendDecimal(fs[i].start.column, to: &out)
+                out += [0x3A, 0x20]  // ": "
+                out += fs[i].code.utf8
+                out.append(0x20)
+                out += fs[i].message.utf8
+                out.append(0x0A)
+            }
+        }
+        if let writeBytes { writeBytes(out) } else { write(String(decoding: out, as: UTF8.self)) }
     }
 
     /// Ends the output (closes the JSON array, writes the SARIF log, the text summary).

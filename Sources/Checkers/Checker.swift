@@ -201,8 +201,8 @@ public final class CheckContext {
     private var cache: [ObjectIdentifier: Any] = [:]
     /// What most checkers share (the node index and what is made from it, the physical lines),
     /// kept apart from `cache`: asked for by every checker, it is worth more than a dictionary
-    /// look-up and a dynamic cast each time.
-    lazy var common = CommonAnalyses(tree)
+    /// look-up and a dynamic cast each time (and, a constant, more than a lazy property).
+    let common: CommonAnalyses
 
     /// The first line the model wrote (1 when the prompt is unknown or counted): checkers that
     /// measure the candidate as a whole (comment density) measure from there.
@@ -211,6 +211,7 @@ public final class CheckContext {
     public init(tree: Tree, firstModelLine: Int = 1) {
         self.tree = tree
         self.firstModelLine = firstModelLine
+        common = CommonAnalyses(tree)  // (cheap: what it holds is made when first asked for)
     }
 
     /// A shared analysis, computed once per candidate.

@@ -51,7 +51,8 @@ struct PycodestyleChecker: Checker {
 
 /// The `code` parameter of each rule, packed, kept from the last candidate: the linter passes
 /// the same rules for every candidate, and a parameter is a dictionary lookup. It holds the
-/// rules it answered for, so it can tell them by identity.
+/// array of rules it answered for, so it can tell it by the identity of its storage (the
+/// linter hands the same array each time; held, no other array can come to have its address).
 private final class RuleCodes: @unchecked Sendable {  // (what it holds is behind the lock)
     private let lock = NSLock()
     private var rules: [ActiveRule] = []
@@ -60,8 +61,11 @@ private final class RuleCodes: @unchecked Sendable {  // (what it holds is behin
     func codes(of rules: [ActiveRule]) -> [ShortText] {
         lock.lock()
         defer { lock.unlock() }
-        if rules.count != self.rules.count || !zip(rules, self.rules).allSatisfy({ $0 === $1 }) {
-            self.rules = rules  // (held: no other rule can come to have one's identity)
+        let same = rules.count == self.rules.count && rules.withUnsafeBufferPointer { a in
+            self.rules.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress }
+        }
+        if !same {
+            self.rules = rules
             codes = rules.map { ShortText($0.string("code") ?? $0.code) }
         }
         return codes

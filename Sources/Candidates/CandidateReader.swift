@@ -142,11 +142,13 @@ public struct CandidateReader {
     ]
 
     private func readFolder(_ root: String, _ body: (Item) throws -> Void) rethrows {
-        try CandidateReader.forEachPythonFile(under: root) { file in
+        try CandidateReader.forEachPythonFile(under: root) { (file: String, entry: FolderEntry?) in
             let bytes: [UInt8]
             do throws(InputIssue) {
                 // A plain file in one read; through zlib only when it turns out compressed.
-                if let plain = try ChunkReader.readPlainFile(file) { bytes = plain }
+                if let plain = try ChunkReader.readPlainFile(file, in: entry.map { ($0.folder, $0.name) }) {
+                    bytes = plain
+                }
                 else { bytes = try ChunkReader(path: file).readAll() }
             } catch {
                 try body(.issue(error))
@@ -172,7 +174,21 @@ public struct CandidateReader {
     /// as equal (`01` and `1`): then their files interleave, and the files below that folder
     /// are listed and sorted as whole paths.
     static func forEachPythonFile(under root: String, _ body: (String) throws -> Void) rethrows {
-        var list = entries(of: root)
+        try forEachPythonFile(under: root) { path, _ in try body(path) }
+    }
+
+    /// A file as the walk finds it: its folder, open, and its name there (opening it from the
+    /// folder looks up one name, not every folder of its path).
+    struct FolderEntry {
+        let folder: Int32
+        let name: String
+    }
+
+    /// `forEachPythonFile(under:_:)`, also handing on where each file is, when known.
+    static func forEachPythonFile(under root: String, _ body: (String, FolderEntry?) throws -> Void) rethrows {
+        let folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if folder >= 0 { close(folder) } }
+        var list = entries(of: root, folder: folder)
         list.sort { naturalOrder($0.key, $1.key) }
         let interleaved = zip(list, list.dropFirst()).contains { a, b in
             a.isDirectory && b.isDirectory && !naturalOrder(a.key, b.key)
@@ -181,31 +197,38 @@ public struct CandidateReader {
             var files: [String] = []
             var stack = [root]
             while let dir = stack.popLast() {
-                for e in entries(of: dir) {
+                for e in entries(of: dir, folder: -1) {
                     if e.isDirectory { stack.append(e.path) } else { files.append(e.path) }
                 }
             }
-            for file in files.sorted(by: { naturalOrder($0, $1) }) { try body(file) }
+            for file in files.sorted(by: { naturalOrder($0, $1) }) { try body(file, nil) }
             return
         }
         for e in list {
-            if e.isDirectory { try forEachPythonFile(under: e.path, body) } else { try body(e.path) }
+            if e.isDirectory {
+                try forEachPythonFile(under: e.path, body)
+            } else {
+                try body(e.path, folder >= 0 ? FolderEntry(folder: folder, name: e.key) : nil)
+            }
         }
     }
 
-    /// A `.py` file or a folder to walk, with its key for sorting among its siblings.
+    /// A `.py` file or a folder to walk, with its key for sorting among its siblings (a file's
+    /// name; a folder's name and "/").
     private struct Entry {
         var path: String
         var key: String
         var isDirectory: Bool
     }
 
-    /// The `.py` files and the folders to walk directly in `dir`, in the order readdir gives.
-    private static func entries(of dir: String) -> [Entry] {
+    /// The `.py` files and the folders to walk directly in `dir` (open as `folder`, if not -1),
+    /// in the order readdir gives.
+    private static func entries(of dir: String, folder: Int32) -> [Entry] {
         var list: [Entry] = []
         // The kind of each entry comes with it from readdir (a stat each only when the file
         // system does not say, or for a symbolic link, which is followed).
-        guard let handle = opendir(dir) else { return list }
+        let handle = folder >= 0 ? fdopendir(dup(folder)) : opendir(dir)
+        guard let handle else { return list }
         defer { closedir(handle) }
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in

@@ -92,8 +92,11 @@ extension ChunkReader {
     /// files are read this way: zlib's state and buffers, and looking the path up twice, cost
     /// more than reading a small file); nil when it is not a regular file or starts as gzip
     /// data does, for `ChunkReader` to read. Errors are the ones `ChunkReader` gives.
-    static func readPlainFile(_ path: String) throws(InputIssue) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    ///
+    /// - Parameter location: the file's folder, open, and its name there, when known (opened
+    ///   from there, the path is not looked up folder by folder).
+    static func readPlainFile(_ path: String, in location: (folder: Int32, name: String)? = nil) throws(InputIssue) -> [UInt8]? {
+        let fd = location.map { openat($0.folder, $0.name, O_RDONLY | O_CLOEXEC) } ?? open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputIssue(path: path, message: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()

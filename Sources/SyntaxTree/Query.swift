@@ -44,17 +44,83 @@ public struct QueryMatch {
 /// `#set! key "value"` attaches properties to a pattern. Any other predicate is an error.
 ///
 /// A compiled query is immutable and can be shared between threads.
-public final class Query: @unchecked Sendable {
-    let raw: OpaquePointer
+public final class Query: @unchecked Sendable {  // (`compiled` is behind `lock`)
     /// The capture names, by capture index.
     public let captureNames: [String]
+    /// How many patterns the query has.
+    public let patternCount: Int
+    /// Where each pattern starts in the query's text (a byte offset).
+    private let starts: [Int]
     private let predicates: [[Predicate]]
     private let properties: [[String: String]]
     /// The patterns read again for matching in Swift over a whole tree, when the query uses
     /// only what `QueryPatterns` reads.
     let patterns: QueryPatterns?
+    private let source: String
+    private let lock = NSLock()
+    private var compiled: OpaquePointer?
 
-    public init(_ source: String) throws(QueryError) {
+    /// Compiles `source`: tree-sitter checks it (node kinds, fields, captures, and whether each
+    /// pattern can match at all in the grammar) and compiles it.
+    ///
+    /// - Parameter checkedByTreeSitter: when false, and Fluke reads the whole query itself
+    ///   (`QueryPatterns`: everything Fluke's rules use), tree-sitter does not compile it until
+    ///   a match needs its query cursor (below the root of a tree, or in a byte range): that
+    ///   compiling costs about as much as linting a hundred candidates. Unknown node kinds,
+    ///   fields and captures are still errors (tree-sitter then compiles it to say what), but
+    ///   a pattern that cannot match in the grammar is not found out: for queries checked
+    ///   otherwise (Fluke's own rules, by its tests).
+    public init(_ source: String, checkedByTreeSitter: Bool = true) throws(QueryError) {
+        self.source = source
+        let text = SourceText(source)
+        if !checkedByTreeSitter, let read = QueryPatterns.read(source) {
+            captureNames = read.captureNames
+            patternCount = read.starts.count
+            starts = read.starts
+            var allPredicates: [[Predicate]] = [], allProperties: [[String: String]] = []
+            for (pattern, groups) in read.predicates.enumerated() {
+                let (p, props) = try Query.predicates(groups, names: read.captureNames,
+                                                      at: text.position(at: read.starts[pattern]))
+                allPredicates.append(p)
+                allProperties.append(props)
+            }
+            predicates = allPredicates
+            properties = allProperties
+            patterns = read.patterns
+            return
+        }
+        let made = try Query.compile(source)
+        compiled = made
+        var names: [String] = []
+        for i in 0..<ts_query_capture_count(made) {
+            var length: UInt32 = 0
+            let p = ts_query_capture_name_for_id(made, i, &length)!
+            names.append(Query.string(p, length))
+        }
+        captureNames = names
+        patternCount = Int(ts_query_pattern_count(made))
+        starts = (0..<patternCount).map { Int(ts_query_start_byte_for_pattern(made, UInt32($0))) }
+        var allPredicates: [[Predicate]] = []
+        var allProperties: [[String: String]] = []
+        do {
+            for pattern in 0..<patternCount {
+                let groups = Query.predicateGroups(made, pattern: UInt32(pattern))
+                let (p, props) = try Query.predicates(groups, names: names, at: text.position(at: starts[pattern]))
+                allPredicates.append(p)
+                allProperties.append(props)
+            }
+        } catch {
+            ts_query_delete(made)
+            throw error
+        }
+        predicates = allPredicates
+        properties = allProperties
+        let read = QueryPatterns.read(source), count = patternCount
+        patterns = read.flatMap { $0.captureNames == names && $0.starts.count == count ? $0.patterns : nil }
+    }
+
+    /// tree-sitter's compiled query, or the error it found.
+    private static func compile(_ source: String) throws(QueryError) -> OpaquePointer {
         var errorOffset: UInt32 = 0
         var errorType = TSQueryErrorNone
         let bytes = Array(source.utf8)
@@ -65,8 +131,8 @@ public final class Query: @unchecked Sendable {
                 }
             } ?? nil
         }
-        let text = SourceText(bytes: bytes)
         guard let made else {
+            let text = SourceText(bytes: bytes)
             let p = text.position(at: Int(errorOffset))
             let kind: QueryError.Kind
             switch errorType {
@@ -81,47 +147,35 @@ public final class Query: @unchecked Sendable {
             let message = bytes.isEmpty ? "empty query" : "invalid \(kind.rawValue) at \(Tree.quoted(rest, limit: 30))"
             throw QueryError(kind: kind, message: message, line: p.line, column: p.column)
         }
-        raw = made
-        var names: [String] = []
-        for i in 0..<ts_query_capture_count(made) {
-            var length: UInt32 = 0
-            let p = ts_query_capture_name_for_id(made, i, &length)!
-            names.append(Query.string(p, length))
-        }
-        captureNames = names
-        var allPredicates: [[Predicate]] = []
-        var allProperties: [[String: String]] = []
-        do {
-            for pattern in 0..<ts_query_pattern_count(made) {
-                let (p, props) = try Query.parsePredicates(made, pattern: pattern, names: names, text: text)
-                allPredicates.append(p)
-                allProperties.append(props)
-            }
-        } catch {
-            ts_query_delete(made)
-            throw error
-        }
-        predicates = allPredicates
-        properties = allProperties
-        patterns = QueryPatterns(source, captureNames: names, patternCount: Int(ts_query_pattern_count(made)))
+        return made
     }
 
-    deinit { ts_query_delete(raw) }
+    /// tree-sitter's compiled query, compiled the first time it is needed if it was not.
+    var raw: OpaquePointer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let compiled { return compiled }
+        do {
+            let made = try Query.compile(source)
+            compiled = made
+            return made
+        } catch {
+            // Only a query that Fluke read but did not have checked can get here.
+            preconditionFailure("a query read unchecked does not compile in tree-sitter: \(error)")
+        }
+    }
 
-    public var patternCount: Int { Int(ts_query_pattern_count(raw)) }
+    deinit { if let compiled { ts_query_delete(compiled) } }
 
     /// Properties that `#set! key "value"` attached to a pattern.
     public func properties(ofPattern index: Int) -> [String: String] { properties[index] }
 
     /// The byte offset in the query's text where pattern `index` starts.
-    public func startByte(ofPattern index: Int) -> Int {
-        Int(ts_query_start_byte_for_pattern(raw, UInt32(index)))
-    }
+    public func startByte(ofPattern index: Int) -> Int { starts[index] }
 
     /// The 1-based line in the query's text where pattern `index` starts.
     public func line(ofPattern index: Int, in source: String) -> Int {
-        let offset = Int(ts_query_start_byte_for_pattern(raw, UInt32(index)))
-        return SourceText(source).line(at: offset)
+        SourceText(source).line(at: starts[index])
     }
 
     /// The matches of every pattern below `node` (optionally only those touching `byteRange`),
@@ -188,7 +242,7 @@ public final class Query: @unchecked Sendable {
 
     // MARK: predicates
 
-    private enum Argument { case capture(Int), string(String) }
+    typealias Argument = QueryPatterns.PredicateArgument
 
     /// The captures of a match as predicates read them: each one's capture index and text.
     fileprivate protocol CapturedTexts {
@@ -326,32 +380,44 @@ public final class Query: @unchecked Sendable {
         }
     }
 
-    private static func parsePredicates(_ query: OpaquePointer, pattern: UInt32, names: [String],
-                                        text: SourceText) throws(QueryError)
-        -> ([Predicate], [String: String]) {
+    /// The predicates of a pattern of a compiled query, each as its name and arguments.
+    private static func predicateGroups(_ query: OpaquePointer, pattern: UInt32)
+        -> [(name: String, arguments: [Argument])] {
         var count: UInt32 = 0
         let steps = ts_query_predicates_for_pattern(query, pattern, &count)
-        let start = text.position(at: Int(ts_query_start_byte_for_pattern(query, pattern)))
+        var groups: [(name: String, arguments: [Argument])] = []
+        var group: [Argument] = []
+        for i in 0..<Int(count) {
+            let step = steps![i]
+            if step.type == TSQueryPredicateStepTypeDone {
+                // (A predicate that does not start with its name gets an empty one: an error.)
+                if case .string(let name)? = group.first { groups.append((name, Array(group.dropFirst()))) }
+                else { groups.append(("", group)) }
+                group = []
+                continue
+            }
+            if step.type == TSQueryPredicateStepTypeCapture {
+                group.append(.capture(Int(step.value_id)))
+            } else {
+                var length: UInt32 = 0
+                group.append(.string(string(ts_query_string_value_for_id(query, step.value_id, &length), length)))
+            }
+        }
+        return groups
+    }
+
+    /// Predicates and properties from a pattern's predicate groups; errors at `start`.
+    private static func predicates(_ groups: [(name: String, arguments: [Argument])], names: [String],
+                                   at start: SourcePosition) throws(QueryError)
+        -> ([Predicate], [String: String]) {
         func fail(_ message: String) -> QueryError {
             QueryError(kind: .predicate, message: message, line: start.line, column: start.column)
         }
         var predicates: [Predicate] = []
         var properties: [String: String] = [:]
-        var group: [TSQueryPredicateStep] = []
-        for i in 0..<Int(count) {
-            let step = steps![i]
-            if step.type != TSQueryPredicateStepTypeDone { group.append(step); continue }
-            defer { group = [] }
-            guard let head = group.first, head.type == TSQueryPredicateStepTypeString else {
-                throw fail("a predicate must start with its name")
-            }
-            func value(_ s: TSQueryPredicateStep) -> Argument {
-                var length: UInt32 = 0
-                if s.type == TSQueryPredicateStepTypeCapture { return .capture(Int(s.value_id)) }
-                return .string(string(ts_query_string_value_for_id(query, s.value_id, &length), length))
-            }
-            guard case .string(var name) = value(head) else { throw fail("bad predicate") }
-            let args = group.dropFirst().map(value)
+        for (groupName, args) in groups {
+            var name = groupName
+            guard !name.isEmpty else { throw fail("a predicate must start with its name") }
             if name == "set!" {
                 guard args.count == 2, case .string(let k) = args[0], case .string(let v) = args[1] else {
                     throw fail("#set! takes a key and a value")

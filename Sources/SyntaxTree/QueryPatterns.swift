@@ -92,18 +92,48 @@ final class QueryPatterns {
 
     deinit { tables.free() }
 
-    /// Reads `source`, whose captures are `captureNames`; nil if it uses anything this does not
-    /// read, or if it does not find `patternCount` patterns.
-    init?(_ source: String, captureNames: [String], patternCount: Int) {
-        var reader = Reader(bytes: Array(source.utf8), captureNames: captureNames)
+    /// What reading a query's text gives besides its patterns: what tree-sitter's compiled
+    /// query would tell (`QueryPatternsReaderTests` compares the two on every rule query).
+    struct Read {
+        let patterns: QueryPatterns
+        /// Capture names by index, in the order they first appear.
+        let captureNames: [String]
+        /// Where each pattern starts in the text (a byte offset).
+        let starts: [Int]
+        /// Each pattern's predicates, each as its name (`match?`, without `#`) and arguments.
+        let predicates: [[(name: String, arguments: [PredicateArgument])]]
+    }
+
+    /// An argument of a predicate: a capture (by index) or a string.
+    enum PredicateArgument: Equatable {
+        case capture(Int)
+        case string(String)
+    }
+
+    /// Reads `source`: nil if it uses anything this does not read, or if something in it is
+    /// wrong (an unknown node kind or field, a predicate on a capture not made before it):
+    /// tree-sitter then compiles it and says what.
+    static func read(_ source: String) -> Read? {
+        var reader = Reader(bytes: Array(source.utf8))
         var patterns: [Step] = []
+        var starts: [Int] = []
+        var predicates: [[(name: String, arguments: [PredicateArgument])]] = []
         while true {
             reader.skipSpace()
             if reader.atEnd { break }
+            starts.append(reader.i)
+            reader.predicates = []
             guard let step = reader.topLevelPattern() else { return nil }
             patterns.append(step)
+            predicates.append(reader.predicates)
         }
-        guard patterns.count == patternCount else { return nil }
+        guard !patterns.isEmpty else { return nil }
+        return Read(patterns: QueryPatterns(patterns: patterns), captureNames: reader.captureNames,
+                    starts: starts, predicates: predicates)
+    }
+
+    /// Lays out `patterns` flat for matching.
+    private init(patterns: [Step]) {
 
         var steps: [FlatStep] = [], captures: [Int32] = [], children: [FlatChild] = []
         var negated: [UInt16] = [], alternatives: [Int32] = []
@@ -302,12 +332,14 @@ final class QueryPatterns {
     /// Reads patterns from query text.
     private struct Reader {
         let bytes: [UInt8]
-        let captureNames: [String]
+        /// Capture names met so far, in order (their indices are the captures').
+        var captureNames: [String] = []
+        /// The predicates of the pattern being read.
+        var predicates: [(name: String, arguments: [PredicateArgument])] = []
         var i = 0
 
-        init(bytes: [UInt8], captureNames: [String]) {
+        init(bytes: [UInt8]) {
             self.bytes = bytes
-            self.captureNames = captureNames
         }
 
         var atEnd: Bool { i >= bytes.count }
@@ -362,20 +394,47 @@ final class QueryPatterns {
             return nil
         }
 
-        /// Skips a predicate `(#…)`, at its `(`.
-        mutating func skipPredicate() -> Bool {
-            var depth = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if b == 0x22 { guard string() != nil else { return false }; continue }
-                i += 1
-                if b == 0x28 { depth += 1 }
-                if b == 0x29 { depth -= 1; if depth == 0 { return true } }
-            }
-            return false
+        /// Whether `b` may be in the name of a predicate or a capture (as tree-sitter reads
+        /// identifiers: also `.`, `?` and `!`).
+        static func isIdentifierByte(_ b: UInt8) -> Bool {
+            isNameByte(b) || b == 0x2E || b == 0x3F || b == 0x21 || b >= 0x80
         }
 
-        /// Captures after a pattern; nil on a quantifier (not read).
+        mutating func identifier() -> String? {
+            let start = i
+            while i < bytes.count && Reader.isIdentifierByte(bytes[i]) { i += 1 }
+            return i > start ? String(decoding: bytes[start..<i], as: UTF8.self) : nil
+        }
+
+        /// A predicate `(#name arguments…)`, at its `(`, added to `predicates`: its arguments
+        /// are captures made before it (`@name`), strings, and bare words (read as strings).
+        mutating func predicate() -> Bool {
+            i += 2  // (#
+            guard let name = identifier() else { return false }
+            var arguments: [PredicateArgument] = []
+            while true {
+                skipSpace()
+                guard let b = peek else { return false }
+                if b == 0x29 { i += 1; break }
+                if b == 0x40 {  // @capture
+                    i += 1
+                    guard let n = identifier(), let index = captureNames.firstIndex(of: n) else { return false }
+                    arguments.append(.capture(index))
+                } else if b == 0x22 {
+                    guard let text = string() else { return false }
+                    arguments.append(.string(text))
+                } else if let word = identifier() {
+                    arguments.append(.string(word))
+                } else {
+                    return false
+                }
+            }
+            predicates.append((name, arguments))
+            return true
+        }
+
+        /// Captures after a pattern; nil on a quantifier (not read). A name met for the first
+        /// time gets the next index.
         mutating func captures() -> [Int]? {
             var out: [Int] = []
             while true {
@@ -384,8 +443,13 @@ final class QueryPatterns {
                 if b == 0x2A || b == 0x2B || b == 0x3F { return nil }  // * + ?
                 guard b == 0x40 else { return out }  // @
                 i += 1
-                guard let n = name(), let index = captureNames.firstIndex(of: n) else { return nil }
-                out.append(index)
+                guard let n = identifier() else { return nil }
+                if let index = captureNames.firstIndex(of: n) {
+                    out.append(index)
+                } else {
+                    captureNames.append(n)
+                    out.append(captureNames.count - 1)
+                }
             }
         }
 
@@ -404,7 +468,7 @@ final class QueryPatterns {
                         guard let b = peek else { return nil }
                         if b == 0x29 { i += 1; break }
                         if b == 0x28, i + 1 < bytes.count, bytes[i + 1] == 0x23 {
-                            guard skipPredicate() else { return nil }
+                            guard predicate() else { return nil }
                             continue
                         }
                         guard found == nil, let step = pattern() else { return nil }  // one pattern only
@@ -492,7 +556,7 @@ final class QueryPatterns {
                     continue
                 }
                 if b == 0x28, i + 1 < bytes.count, bytes[i + 1] == 0x23 {  // (#predicate …)
-                    guard skipPredicate() else { return nil }
+                    guard predicate() else { return nil }
                     continue
                 }
                 var field: UInt16 = 0

@@ -144,6 +144,19 @@ let prints = rule("TST002", query: #"(call function: (identifier) @name (#eq? @n
             #expect(error.line == 11)
             #expect(error.message.contains("does not compile"))
         }
+        // A query that reads well but can never match in the grammar: a rule outside Fluke's
+        // own folder is checked by tree-sitter as it loads, so this is an error too.
+        let impossible = yaml.replacingOccurrences(of: "(function_definition\n      nme: (identifier) @name)",
+                                                   with: "(identifier\n      (string) @name)")
+        #expect(impossible != yaml)
+        _ = FileManager.default.createFile(atPath: dir + "/mine/TST100.yaml", contents: Data(impossible.utf8))
+        do {
+            _ = try Linter(rules: try RuleCatalog.load(directories: [dir]).rules)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.file == dir + "/mine/TST100.yaml")
+            #expect(error.message.contains("does not compile"))
+        }
         // A YAML mistake is reported at its line too.
         _ = FileManager.default.createFile(atPath: dir + "/mine/TST100.yaml", contents: Data("code: TST100\nname: [x\n".utf8))
         #expect(throws: RuleError.self) { try RuleCatalog.load(directories: [dir]) }

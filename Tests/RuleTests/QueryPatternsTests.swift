@@ -46,4 +46,34 @@ import Testing
         #expect(rules >= 16)
         #expect(matches > 30)
     }
+
+    /// The linter compiles Fluke's own rule queries without tree-sitter's checks (see
+    /// `Query.init(_:checkedByTreeSitter:)`): they are checked here. Each compiles in
+    /// tree-sitter (whose checks include whether a pattern can match at all in the grammar), the
+    /// combined query as the linter makes it too, and reading them without tree-sitter gives
+    /// the same capture names, patterns, pattern starts and matches.
+    @Test func everyRuleQueryCompilesInTreeSitterAndReadsTheSameWithout() throws {
+        let parser = try PythonParser()
+        let tree = try parser.parse(QueryPatternsTests.corpus.joined(separator: "\n\n"))
+        var combined = ""
+        for rule in RuleExamplesTests.catalog.rules {
+            guard case .query(let text) = rule.check else { continue }
+            let defaults = Dictionary(uniqueKeysWithValues: rule.options.map { ($0.name, $0.defaultValue) })
+            let query = Linter.substitute(text, defaults)
+            #expect(throws: Never.self, "\(rule.code)") { _ = try Query(query) }
+            try expectSameReading(query, on: tree, "\(rule.code)")
+            combined += query + "\n"
+        }
+        try expectSameReading(combined, on: tree, "the combined query")
+    }
+
+    private func expectSameReading(_ text: String, on tree: Tree, _ comment: Comment) throws {
+        let checked = try Query(text), unchecked = try Query(text, checkedByTreeSitter: false)
+        #expect(unchecked.captureNames == checked.captureNames, comment)
+        #expect(unchecked.patternCount == checked.patternCount, comment)
+        #expect((0..<checked.patternCount).map(unchecked.startByte(ofPattern:))
+                == (0..<checked.patternCount).map(checked.startByte(ofPattern:)), comment)
+        #expect(unchecked.matches(in: tree.root).map(QueryPatternsTests.seen)
+                == checked.matches(in: tree.root).map(QueryPatternsTests.seen), comment)
+    }
 }

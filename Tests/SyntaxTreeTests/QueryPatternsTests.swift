@@ -53,6 +53,51 @@ import Testing
         #expect(!theirs.isEmpty, "the query finds nothing to compare")
     }
 
+    /// A query read without tree-sitter's compiling says what the compiled one says: capture
+    /// names, patterns and where they start, predicates (the same matches).
+    static func expectSameReading(_ text: String, on tree: Tree, _ comment: Comment? = nil) throws {
+        let checked = try Query(text)
+        let unchecked = try Query(text, checkedByTreeSitter: false)
+        #expect(unchecked.captureNames == checked.captureNames, comment)
+        #expect(unchecked.patternCount == checked.patternCount, comment)
+        for p in 0..<checked.patternCount {
+            #expect(unchecked.startByte(ofPattern: p) == checked.startByte(ofPattern: p), comment)
+            #expect(unchecked.properties(ofPattern: p) == checked.properties(ofPattern: p), comment)
+        }
+        func seen(_ m: QueryMatch) -> String {
+            "\(m.patternIndex): " + m.captures.map { "\($0.name)=\($0.node.byteRange)" }.joined(separator: " ")
+        }
+        #expect(unchecked.matches(in: tree.root).map(seen) == checked.matches(in: tree.root).map(seen), comment)
+    }
+
+    @Test(arguments: queries + [
+        // Predicates of every form, strings with escapes and bare words, properties.
+        "((identifier) @a (#eq? @a \"self\") (#set! kind \"receiver\"))",
+        "((identifier) @a (#not-any-of? @a \"x\" \"y\\\"z\" \"\\\\n\"))",
+        "((call function: (identifier) @f) @c (#any-of? @f print len) (#match? @f \"^[a-z]+\\\\d*$\"))",
+        "((comparison_operator (identifier) @l (identifier) @r) (#not-eq? @l @r))",
+        "; a comment first\n  (string) @s ; and after\n\n(integer) @i",
+    ])
+    func readsWhatTreeSitterCompiles(_ text: String) throws {
+        try QueryPatternsReaderTests.expectSameReading(text, on: try parser.parse(FieldTests.source))
+    }
+
+    @Test func anUncheckedQueryStillReportsWhatItCannotRead() throws {
+        // Unknown node kinds and fields, and a predicate on an unknown capture: tree-sitter
+        // compiles these to say what is wrong.
+        for (text, kind) in [("(no_such_node) @x", QueryError.Kind.nodeType),
+                             ("(call nosuchfield: (identifier))", .field),
+                             ("((identifier) @a (#eq? @b \"x\"))", .capture)] {
+            #expect(throws: QueryError.self) { try Query(text, checkedByTreeSitter: false) }
+            do { _ = try Query(text, checkedByTreeSitter: false) } catch { #expect(error.kind == kind, "\(text)") }
+        }
+        // A pattern that cannot match in the grammar is found only when checked.
+        let impossible = "(identifier (string)) @x"
+        #expect(throws: QueryError.self) { try Query(impossible) }
+        let unchecked = try Query(impossible, checkedByTreeSitter: false)
+        #expect(unchecked.matches(in: try parser.parse("x = 'a'\n").root).isEmpty)
+    }
+
     @Test func whatItDoesNotReadIsLeftToTreeSitter() throws {
         for text in [
             "(parameters (identifier)* @ps)",        // quantifier

@@ -18,7 +18,7 @@ public struct RuleCatalog: Sendable {
 
     /// Reads every `*.yaml` / `*.yml` rule in `<directory>/<category>/` for each directory.
     public static func load(directories: [String]) throws(RuleError) -> RuleCatalog {
-        var rules: [Rule] = []
+        var files: [(path: String, category: String)] = []
         let fm = FileManager.default
         for dir in directories {
             var isDir: ObjCBool = false
@@ -31,10 +31,21 @@ public struct RuleCatalog: Sendable {
                 guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { continue }
                 for file in ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
                 where file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
-                    rules.append(try RuleLoader.load(file: path + "/" + file, category: category))
+                    files.append((path + "/" + file, category))
                 }
             }
         }
+        // Read on every core (each file on its own); the first error in file order is thrown.
+        let loaded = LoadedRules(count: files.count)
+        let toLoad = files
+        DispatchQueue.concurrentPerform(iterations: toLoad.count) { i in
+            let result: Result<Rule, RuleError>
+            do throws(RuleError) { result = .success(try RuleLoader.load(file: toLoad[i].path, category: toLoad[i].category)) }
+            catch { result = .failure(error) }
+            loaded.set(i, result)
+        }
+        var rules: [Rule] = []
+        for r in loaded.results { rules.append(try r!.get()) }
         return try RuleCatalog(rules: rules)
     }
 
@@ -101,5 +112,17 @@ public struct RuleCatalog: Sendable {
         if la != lb { return la < lb }
         let na = Int(a.dropFirst(la.count)) ?? 0, nb = Int(b.dropFirst(lb.count)) ?? 0
         return na != nb ? na < nb : a < b
+    }
+}
+
+/// Rule files read in parallel, by index.
+private final class LoadedRules: @unchecked Sendable {  // (`results` is behind `lock`)
+    private let lock = NSLock()
+    private(set) var results: [Result<Rule, RuleError>?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<Rule, RuleError>) {
+        lock.lock()
+        results[i] = r
+        lock.unlock()
     }
 }

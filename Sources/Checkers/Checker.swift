@@ -86,24 +86,36 @@ public final class ActiveRule: Sendable {
         } else {
             parameters = [:]
         }
-        var texts = options.mapValues(\.description)
-        for (k, v) in parameters { texts[k] = v.description }
-        self.texts = texts
+        named = parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value, $0.value.description) }
+            + options.sorted { $0.key < $1.key }.map { ($0.key, $0.value, $0.value.description) }
     }
 
-    /// `string(name)` for every parameter and option, made once (checkers ask for every
-    /// candidate).
-    private let texts: [String: String]
+    /// The parameters, then the options, each with its value and its text (made once: checkers
+    /// ask for every candidate). A rule has a few: a scan comparing names costs less than
+    /// hashing the name for a dictionary.
+    private let named: [(name: String, value: OptionValue, text: String)]
 
     public var code: String { rule.code }
 
-    public func int(_ name: String) -> Int? { parameters[name]?.intValue ?? options[name]?.intValue }
-    public func double(_ name: String) -> Double? { parameters[name]?.doubleValue ?? options[name]?.doubleValue }
-    public func string(_ name: String) -> String? { texts[name] }
-    public func strings(_ name: String) -> [String] {
-        (parameters[name] ?? options[name])?.stringsValue ?? []
+    /// The first of the parameter and the option called `name` whose value `read` gives.
+    @inline(__always) private func first<T>(_ name: String, _ read: (OptionValue) -> T?) -> T? {
+        for entry in named where entry.name == name {
+            if let v = read(entry.value) { return v }
+        }
+        return nil
     }
-    public func bool(_ name: String) -> Bool? { parameters[name]?.boolValue ?? options[name]?.boolValue }
+
+    public func int(_ name: String) -> Int? { first(name) { $0.intValue } }
+    public func double(_ name: String) -> Double? { first(name) { $0.doubleValue } }
+    public func string(_ name: String) -> String? {
+        for entry in named where entry.name == name { return entry.text }
+        return nil
+    }
+    public func strings(_ name: String) -> [String] {
+        for entry in named where entry.name == name { return entry.value.stringsValue ?? [] }
+        return []
+    }
+    public func bool(_ name: String) -> Bool? { first(name) { $0.boolValue } }
 
     /// `string(name)` compiled as a regular expression (nil when absent or invalid), compiled
     /// once for the whole run rather than once per candidate.

@@ -1,13 +1,15 @@
 import CTreeSitter
 
-/// A query's patterns read a second time, from their text, so that they can be matched over a
-/// tree's node list in Swift: tree-sitter's query cursor costs about 1,600 instructions a node
-/// (its tree cursor works out each node's field and supertypes as it goes), where most nodes
-/// here cost one table look-up (no pattern starts with their symbol).
+/// A query's patterns read from their text, so that they can be matched over a tree's node
+/// list in Swift: tree-sitter's query cursor costs about 1,600 instructions a node (its tree
+/// cursor works out each node's field and supertypes as it goes), where most nodes here cost
+/// one table look-up (no pattern starts with their symbol). The reading also gives what
+/// tree-sitter's compiled query would (capture names, pattern starts, predicates), so that a
+/// query of Fluke's own need not be compiled by tree-sitter at all (`Query`).
 ///
 /// Only what Fluke's rules use is read: node patterns (named, `(_)`, `_`, `"anonymous"`),
 /// fields, negated fields (`!type`), alternations, anchors (`.`), captures, and predicates
-/// (skipped here: `Query` evaluates them). A query with anything else (quantifiers, sibling
+/// (read here, evaluated by `Query`). A query with anything else (quantifiers, sibling
 /// groups, supertypes, `MISSING`) is not read, and tree-sitter matches it. Matches are the ones
 /// tree-sitter finds (`QueryPatternsTests` compares them on every pattern of every rule); they
 /// come node by node in document order, then by pattern.
@@ -134,7 +136,6 @@ final class QueryPatterns {
 
     /// Lays out `patterns` flat for matching.
     private init(patterns: [Step]) {
-
         var steps: [FlatStep] = [], captures: [Int32] = [], children: [FlatChild] = []
         var negated: [UInt16] = [], alternatives: [Int32] = []
         func range(_ from: Int, _ to: Int) -> Range<Int32> { Int32(from)..<Int32(to) }

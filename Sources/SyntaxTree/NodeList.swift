@@ -112,6 +112,12 @@ public final class NodeList {
     @inlinable public func field(_ i: Int) -> UInt16 { entries[i].field }
     /// The first child of node `i` in the field with id `id`, if any.
     @inlinable public func child(_ i: Int, fieldID id: UInt16) -> Int? {
+        entries.withUnsafeBufferPointer { NodeList.child(in: $0, i, fieldID: id) }
+    }
+
+    /// `child(_:fieldID:)` over the entries' storage (for walks that hold it, as the query
+    /// matcher does).
+    @inlinable static func child(in entries: UnsafeBufferPointer<Entry>, _ i: Int, fieldID id: UInt16) -> Int? {
         var j = i + 1
         let end = Int(entries[i].subtreeEnd)
         while j < end {
@@ -156,12 +162,6 @@ public final class NodeList {
     /// The first child of node `i` in the field `name`, if any.
     public func child(_ i: Int, field name: String) -> Int? {
         guard let id = Fields.ids[name] else { return nil }
-        var j = i + 1
-        let end = Int(entries[i].subtreeEnd)
-        while j < end {
-            if entries[j].field == id { return j }
-            j = Int(entries[j].subtreeEnd)
-        }
-        return nil
+        return child(i, fieldID: id)
     }
 }

@@ -265,7 +265,7 @@ final class QueryPatterns {
             case 1: guard entry.named else { return }
             default: break
             }
-            for n in step.negated where QueryPatterns.hasChild(nodes, i, field: t.negated[Int(n)]) { return }
+            for n in step.negated where NodeList.child(in: nodes, i, fieldID: t.negated[Int(n)]) != nil { return }
             let mark = state.captures.count
             for c in step.captures { state.captures.append((Int(t.captures[Int(c)]), i)) }
             // The alternations' captures, innermost first; they belong to this node alone, so
@@ -307,17 +307,6 @@ final class QueryPatterns {
                 c = next
             }
         }
-    }
-
-    /// Whether node `i` has a child in field `field`.
-    private static func hasChild(_ nodes: Entries, _ i: Int, field: UInt16) -> Bool {
-        var j = i + 1
-        let end = Int(nodes[i].subtreeEnd)
-        while j < end {
-            if nodes[j].field == field { return true }
-            j = Int(nodes[j].subtreeEnd)
-        }
-        return false
     }
 
     /// Whether a named node starts a sibling from index `from` up to `end` (its parent's end).

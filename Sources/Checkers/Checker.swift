@@ -107,14 +107,14 @@ public final class ActiveRule: Sendable {
 
     public func int(_ name: String) -> Int? { first(name) { $0.intValue } }
     public func double(_ name: String) -> Double? { first(name) { $0.doubleValue } }
-    public func string(_ name: String) -> String? {
-        for entry in named where entry.name == name { return entry.text }
+    /// The parameter called `name`, else the option.
+    @inline(__always) private func entry(_ name: String) -> (name: String, value: OptionValue, text: String)? {
+        for entry in named where entry.name == name { return entry }
         return nil
     }
-    public func strings(_ name: String) -> [String] {
-        for entry in named where entry.name == name { return entry.value.stringsValue ?? [] }
-        return []
-    }
+
+    public func string(_ name: String) -> String? { entry(name)?.text }
+    public func strings(_ name: String) -> [String] { entry(name)?.value.stringsValue ?? [] }
     public func bool(_ name: String) -> Bool? { first(name) { $0.boolValue } }
 
     /// `string(name)` compiled as a regular expression (nil when absent or invalid), compiled

@@ -75,7 +75,7 @@ public final class Linter: @unchecked Sendable {
         if text.isEmpty {
             query = nil
         } else {
-            // Fluke's own rules are checked by tree-sitter in its tests (`RuleQueryTests`): their
+            // Fluke's own rules are checked by tree-sitter in its tests (`QueryPatternsTests`): their
             // query is compiled here without it, which costs about as much as linting a hundred
             // candidates. Rules from other folders are checked as they load.
             let builtin = RuleCatalog.builtinDirectory().map { URL(fileURLWithPath: $0).standardized.path + "/" }

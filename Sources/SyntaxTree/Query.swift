@@ -73,19 +73,13 @@ public final class Query: @unchecked Sendable {  // (`compiled` is behind `lock`
     public init(_ source: String, checkedByTreeSitter: Bool = true) throws(QueryError) {
         self.source = source
         let text = SourceText(source)
-        if !checkedByTreeSitter, let read = QueryPatterns.read(source) {
+        let read = QueryPatterns.read(source)
+        if !checkedByTreeSitter, let read {
             captureNames = read.captureNames
             patternCount = read.starts.count
             starts = read.starts
-            var allPredicates: [[Predicate]] = [], allProperties: [[String: String]] = []
-            for (pattern, groups) in read.predicates.enumerated() {
-                let (p, props) = try Query.predicates(groups, names: read.captureNames,
-                                                      at: text.position(at: read.starts[pattern]))
-                allPredicates.append(p)
-                allProperties.append(props)
-            }
-            predicates = allPredicates
-            properties = allProperties
+            (predicates, properties) = try Query.predicates(read.predicates, names: read.captureNames,
+                                                             starts: read.starts, text: text)
             patterns = read.patterns
             return
         }
@@ -100,23 +94,29 @@ public final class Query: @unchecked Sendable {  // (`compiled` is behind `lock`
         captureNames = names
         patternCount = Int(ts_query_pattern_count(made))
         starts = (0..<patternCount).map { Int(ts_query_start_byte_for_pattern(made, UInt32($0))) }
-        var allPredicates: [[Predicate]] = []
-        var allProperties: [[String: String]] = []
         do {
-            for pattern in 0..<patternCount {
-                let groups = Query.predicateGroups(made, pattern: UInt32(pattern))
-                let (p, props) = try Query.predicates(groups, names: names, at: text.position(at: starts[pattern]))
-                allPredicates.append(p)
-                allProperties.append(props)
-            }
+            let groups = (0..<patternCount).map { Query.predicateGroups(made, pattern: UInt32($0)) }
+            (predicates, properties) = try Query.predicates(groups, names: names, starts: starts, text: text)
         } catch {
             ts_query_delete(made)
             throw error
         }
-        predicates = allPredicates
-        properties = allProperties
-        let read = QueryPatterns.read(source), count = patternCount
+        let count = patternCount
         patterns = read.flatMap { $0.captureNames == names && $0.starts.count == count ? $0.patterns : nil }
+    }
+
+    /// Each pattern's predicates and properties, from its predicate groups (errors at the
+    /// pattern's start).
+    private static func predicates(_ groups: [[(name: String, arguments: [Argument])]], names: [String],
+                                   starts: [Int], text: SourceText) throws(QueryError)
+        -> ([[Predicate]], [[String: String]]) {
+        var all: [[Predicate]] = [], properties: [[String: String]] = []
+        for (pattern, g) in groups.enumerated() {
+            let (p, props) = try predicates(g, names: names, at: text.position(at: starts[pattern]))
+            all.append(p)
+            properties.append(props)
+        }
+        return (all, properties)
     }
 
     /// tree-sitter's compiled query, or the error it found.
